@@ -1,0 +1,3 @@
+//! uniffi bindings over `tessera-core` (in progress).
+
+uniffi::setup_scaffolding!();
