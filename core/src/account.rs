@@ -258,6 +258,12 @@ pub struct Account {
     /// Parameters of the original otpauth URI (or import) that Tessera does not interpret
     /// (e.g. `image`, `color`); kept so an export gives them back.
     pub meta: BTreeMap<String, String>,
+    /// Groups or tags the user filed the account under (order kept, no duplicates).
+    pub groups: Vec<String>,
+    /// A free-text note.
+    pub note: String,
+    /// Pinned to the top of the list.
+    pub favorite: bool,
 }
 
 impl Account {
@@ -269,6 +275,9 @@ impl Account {
             secret,
             params: OtpParams::default(),
             meta: BTreeMap::new(),
+            groups: Vec::new(),
+            note: String::new(),
+            favorite: false,
         }
     }
 

@@ -1,0 +1,114 @@
+//! Importing accounts from other authenticators' export files.
+//!
+//! Every format is a module with two functions, registered in [`FORMATS`]:
+//! - `sniff(input: &Input) -> bool`: a cheap, confident check used by auto-detection;
+//! - `parse(input: &Input, password: Option<&str>) -> Result<Parsed, ImportError>`.
+//!
+//! A parser never drops an entry silently: every entry it cannot take goes to
+//! [`Parsed::skipped`] with a reason. Parsers are pure (bytes in, accounts out); the vault adds
+//! the result in one transaction and reports duplicates.
+
+use crate::account::Account;
+
+/// One input file: its bytes and, when known, its name (for extension hints).
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The file's contents.
+    pub bytes: &'a [u8],
+    /// The file name, if known (only used as a hint).
+    pub file_name: Option<&'a str>,
+}
+
+/// An entry a parser could not take, and why. Never contains the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Issuer/name or position, enough for the user to find it in the source app.
+    pub label: String,
+    /// Why it was not imported.
+    pub reason: String,
+}
+
+/// What a parser produced.
+#[derive(Debug, Default, Clone)]
+pub struct Parsed {
+    /// Accounts ready to store, in file order.
+    pub accounts: Vec<Account>,
+    /// Entries that could not be taken.
+    pub skipped: Vec<Skipped>,
+    /// Notes for the user about what the format could not carry (never secrets).
+    pub warnings: Vec<String>,
+}
+
+/// Why a whole file could not be imported. Messages never contain secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is encrypted and no password was given.
+    #[error("this file is encrypted: a password is needed")]
+    PasswordRequired,
+    /// The password does not open the file.
+    #[error("wrong password for this file")]
+    WrongPassword,
+    /// No known format matches.
+    #[error("unrecognised file format")]
+    UnknownFormat,
+    /// The file matches a format but is broken.
+    #[error("malformed {format} file: {detail}")]
+    Malformed {
+        /// The format's display name.
+        format: &'static str,
+        /// What is wrong (no secrets).
+        detail: String,
+    },
+    /// A valid file in a variant Tessera cannot read.
+    #[error("unsupported {format} file: {detail}")]
+    Unsupported {
+        /// The format's display name.
+        format: &'static str,
+        /// What is not supported.
+        detail: String,
+    },
+}
+
+/// A registered import format.
+pub struct Format {
+    /// Stable identifier used by `--from` (e.g. `aegis`, `2fas`, `google-migration`).
+    pub id: &'static str,
+    /// Name shown to people (e.g. "Aegis").
+    pub name: &'static str,
+    /// Cheap confident detection.
+    pub sniff: fn(&Input<'_>) -> bool,
+    /// The parser.
+    pub parse: fn(&Input<'_>, Option<&str>) -> Result<Parsed, ImportError>,
+}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+/// Every supported format, most specific first (detection takes the first that sniffs).
+pub static FORMATS: &[Format] = &[];
+
+/// The format with this `--from` id.
+pub fn format_by_id(id: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.id.eq_ignore_ascii_case(id))
+}
+
+/// The first format whose sniffer recognises the input.
+pub fn detect(input: &Input<'_>) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| (f.sniff)(input))
+}
+
+/// Detects (unless `format` is given) and parses.
+pub fn parse(
+    input: &Input<'_>,
+    format: Option<&'static Format>,
+    password: Option<&str>,
+) -> Result<(&'static Format, Parsed), ImportError> {
+    let format = match format {
+        Some(f) => f,
+        None => detect(input).ok_or(ImportError::UnknownFormat)?,
+    };
+    (format.parse)(input, password).map(|p| (format, p))
+}
