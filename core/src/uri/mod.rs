@@ -15,7 +15,7 @@
 //!
 //! Error messages name the problem and never contain the secret.
 
-mod percent;
+pub(crate) mod percent;
 mod write;
 
 pub use write::to_uri;
