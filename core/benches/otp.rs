@@ -6,6 +6,9 @@
 //!   buffer), the raw ring loop (HMAC only, no truncation), `otp::code_at` building the key on
 //!   every call (what a per-call API costs), and totp-rs for reference.
 //!
+//! Times are the benchmark thread's CPU time (see `support/cpu_time.rs`), so a busy machine
+//! does not distort the ratios.
+//!
 //! Run: `cargo bench -p tessera-core --bench otp` (release profile). Criterion reports time per
 //! iteration; `all_codes_10k` sets a throughput of 10,000 elements so it also shows codes/s.
 
@@ -13,6 +16,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::ThreadCpuTime;
 use ring::hmac;
 use tessera_core::account::{Account, Algorithm, OtpKind, OtpParams, Secret};
 use tessera_core::otp::{self, Generator};
@@ -66,14 +73,15 @@ fn ring_key(account: &Account) -> hmac::Key {
     hmac::Key::new(alg, account.secret.as_bytes())
 }
 
-fn config() -> Criterion {
+fn config() -> Criterion<ThreadCpuTime> {
     Criterion::default()
+        .with_measurement(ThreadCpuTime)
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4))
 }
 
-fn one_code(c: &mut Criterion) {
+fn one_code(c: &mut Criterion<ThreadCpuTime>) {
     let account = &accounts()[0];
     let generator = Generator::for_account(account).expect("valid account");
     let key = ring_key(account);
@@ -87,7 +95,7 @@ fn one_code(c: &mut Criterion) {
     group.finish();
 }
 
-fn all_codes(c: &mut Criterion) {
+fn all_codes(c: &mut Criterion<ThreadCpuTime>) {
     let accounts = accounts();
     let generators: Vec<Generator> = accounts
         .iter()

@@ -1,6 +1,9 @@
 //! otpauth URI speed: parse 10,000 realistic URIs (the target is under 1 µs each; Proton
 //! Authenticator's Rust core measured 3.4 µs), and write them back.
 //!
+//! Times are the benchmark thread's CPU time (see `support/cpu_time.rs`), so a busy machine
+//! does not distort the ratios.
+//!
 //! Run: `cargo bench -p tessera-core --bench uri` (release profile). The groups set a throughput
 //! of 10,000 elements, so criterion shows URIs/s next to the time per 10,000.
 
@@ -8,6 +11,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::ThreadCpuTime;
 use tessera_core::uri;
 
 const URIS: usize = 10_000;
@@ -42,14 +49,15 @@ fn uris() -> Vec<String> {
         .collect()
 }
 
-fn config() -> Criterion {
+fn config() -> Criterion<ThreadCpuTime> {
     Criterion::default()
+        .with_measurement(ThreadCpuTime)
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4))
 }
 
-fn parse(c: &mut Criterion) {
+fn parse(c: &mut Criterion<ThreadCpuTime>) {
     let uris = uris();
     let accounts: Vec<_> = uris
         .iter()
