@@ -16,7 +16,13 @@ mod battle_net;
 mod duo;
 mod freeotp;
 mod freeotp_plus;
+#[cfg(feature = "vault")]
+mod google_authenticator_db;
+#[cfg(feature = "vault")]
+mod microsoft_authenticator_db;
 mod parse_util;
+#[cfg(feature = "vault")]
+mod sqlite_bytes;
 mod steam;
 #[cfg(test)]
 mod test_support;
@@ -105,6 +111,10 @@ pub static FORMATS: &[Format] = &[
     steam::FORMAT,
     duo::FORMAT,
     battle_net::FORMAT,
+    #[cfg(feature = "vault")]
+    google_authenticator_db::FORMAT,
+    #[cfg(feature = "vault")]
+    microsoft_authenticator_db::FORMAT,
 ];
 
 /// The format with this `--from` id.
