@@ -452,6 +452,26 @@ impl Vault {
         self.write(|c| store::record_use(c, id, now))
     }
 
+    // ---- codes ----
+
+    /// Every entry's code at `unix_seconds`, in list order (HOTP rows carry no code: use
+    /// [`Vault::next_hotp`]). Generators are prepared once per entry and reused while unlocked.
+    pub fn codes_at(&self, unix_seconds: u64) -> Result<Vec<CodeRow>> {
+        let u = self.unlocked.as_ref().ok_or(VaultError::Locked)?;
+        let mut cache = u.codes.borrow_mut();
+        codes::codes_at(&self.conn, &u.keys, &mut cache, unix_seconds)
+    }
+
+    /// The next code of an HOTP entry. The advanced counter is committed to the file *before* the
+    /// code is returned, so a code once shown is never shown again, even after a crash.
+    pub fn next_hotp(&self, id: &EntryId) -> Result<String> {
+        let keys = self.keys()?;
+        let now = self.now();
+        let code = self.write(|c| codes::next_hotp(c, keys, id, now))?;
+        log::debug!("vault: advanced the HOTP counter of entry {id}");
+        Ok(code)
+    }
+
     // ---- blobs ----
 
     /// Stores (or replaces) a sealed value under `namespace`/`key` (both stored in clear).
