@@ -10,6 +10,12 @@
 
 use crate::account::Account;
 
+pub mod common;
+pub mod crypto;
+
+// One line per format (keeps merges between importer branches trivial).
+pub mod aegis;
+
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -88,7 +94,11 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
-pub static FORMATS: &[Format] = &[];
+/// One line per format.
+#[rustfmt::skip]
+pub static FORMATS: &[Format] = &[
+    Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
+];
 
 /// The format with this `--from` id.
 pub fn format_by_id(id: &str) -> Option<&'static Format> {
@@ -106,6 +116,7 @@ pub fn parse(
     format: Option<&'static Format>,
     password: Option<&str>,
 ) -> Result<(&'static Format, Parsed), ImportError> {
+    common::check_size(input, "input")?;
     let format = match format {
         Some(f) => f,
         None => detect(input).ok_or(ImportError::UnknownFormat)?,
