@@ -43,6 +43,14 @@ pub fn text<'a>(input: &Input<'a>) -> Option<&'a str> {
     std::str::from_utf8(bytes).ok()
 }
 
+/// True for UTF-8 text without control characters other than tab, CR and LF.
+pub fn is_text(input: &Input<'_>) -> bool {
+    text(input).is_some_and(|t| {
+        !t.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    })
+}
+
 /// Parses the input as JSON (serde_json limits nesting to 128 levels), for sniffers: `None` on
 /// anything that is not a JSON document or is too large.
 pub fn sniff_json(input: &Input<'_>) -> Option<Value> {

@@ -15,6 +15,8 @@ pub mod crypto;
 
 // One line per format (keeps merges between importer branches trivial).
 pub mod aegis;
+pub mod andotp;
+pub mod twofas;
 
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +100,9 @@ impl std::fmt::Debug for Format {
 #[rustfmt::skip]
 pub static FORMATS: &[Format] = &[
     Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
+    Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
+    // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
+    Format { id: "andotp", name: "andOTP", sniff: andotp::sniff, parse: andotp::parse },
 ];
 
 /// The format with this `--from` id.
