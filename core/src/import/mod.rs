@@ -18,6 +18,23 @@ pub mod aegis;
 pub mod andotp;
 pub mod twofas;
 
+// Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
+mod android_prefs;
+mod battle_net;
+mod duo;
+mod freeotp;
+mod freeotp_plus;
+#[cfg(feature = "vault")]
+mod google_authenticator_db;
+#[cfg(feature = "vault")]
+mod microsoft_authenticator_db;
+mod parse_util;
+#[cfg(feature = "vault")]
+mod sqlite_bytes;
+mod steam;
+#[cfg(test)]
+mod test_support;
+
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -96,9 +113,17 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
-/// One line per format.
 #[rustfmt::skip]
 pub static FORMATS: &[Format] = &[
+    freeotp_plus::FORMAT,
+    freeotp::FORMAT,
+    steam::FORMAT,
+    duo::FORMAT,
+    battle_net::FORMAT,
+    #[cfg(feature = "vault")]
+    google_authenticator_db::FORMAT,
+    #[cfg(feature = "vault")]
+    microsoft_authenticator_db::FORMAT,
     Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
     Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
     // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
