@@ -161,7 +161,7 @@ impl OtpParams {
                     return Err(ParamError::Digits(self.digits));
                 }
             }
-            OtpKind::Totp { period } if period == 0 => return Err(ParamError::Period),
+            OtpKind::Totp { period: 0 } => return Err(ParamError::Period),
             _ => {
                 if !DIGITS_RANGE.contains(&self.digits) {
                     return Err(ParamError::Digits(self.digits));

@@ -10,6 +10,8 @@
 
 use crate::account::Account;
 
+pub mod tessera;
+
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -88,7 +90,7 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
-pub static FORMATS: &[Format] = &[];
+pub static FORMATS: &[Format] = &[tessera::FORMAT];
 
 /// The format with this `--from` id.
 pub fn format_by_id(id: &str) -> Option<&'static Format> {
