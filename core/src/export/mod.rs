@@ -13,6 +13,7 @@
 //! carry secrets) and warnings naming what the format could not carry. Exporters never fail
 //! silently on an account: what a format cannot hold at all is a warning, never a dropped line.
 
+pub mod aegis;
 pub mod backup;
 pub mod verify;
 
@@ -124,7 +125,11 @@ pub fn export(
             backup::write(accounts, Some((pw, backup::KdfParams::DEFAULT)))
         }
         (ExportFormat::Tessera, None) => backup::write(accounts, None),
-        (f @ (ExportFormat::Aegis | ExportFormat::Uris | ExportFormat::GoogleMigration), None) => {
+        (ExportFormat::Aegis, Some(pw)) => {
+            aegis::write(accounts, Some((pw, aegis::ScryptParams::AEGIS_DEFAULT)))
+        }
+        (ExportFormat::Aegis, None) => aegis::write(accounts, None),
+        (f @ (ExportFormat::Uris | ExportFormat::GoogleMigration), None) => {
             Err(ExportError::Encode(format!("{} export: not yet", f.id())))
         }
         (f, Some(_)) => Err(ExportError::Encode(format!(
@@ -142,6 +147,22 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], ExportError> {
         .fill(&mut out)
         .map_err(|_| ExportError::Crypto)?;
     Ok(out)
+}
+
+/// A random (version 4) UUID in its usual hyphenated lower-case form.
+pub(crate) fn random_uuid() -> Result<String, ExportError> {
+    let mut b = random_bytes::<16>()?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = data_encoding::HEXLOWER.encode(&b);
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
 }
 
 /// Serializes `value` as pretty JSON into a zeroizing buffer sized up front (`estimate` bytes),
@@ -178,6 +199,15 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uuid_is_version_4() {
+        let u = random_uuid().unwrap();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"), "{u}");
+        assert_ne!(u, random_uuid().unwrap());
+    }
 
     #[test]
     fn format_ids_round_trip() {
