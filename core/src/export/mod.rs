@@ -15,6 +15,9 @@
 
 pub mod aegis;
 pub mod backup;
+pub mod google;
+pub mod qr;
+pub mod uris;
 pub mod verify;
 
 mod aead;
@@ -129,9 +132,8 @@ pub fn export(
             aegis::write(accounts, Some((pw, aegis::ScryptParams::AEGIS_DEFAULT)))
         }
         (ExportFormat::Aegis, None) => aegis::write(accounts, None),
-        (f @ (ExportFormat::Uris | ExportFormat::GoogleMigration), None) => {
-            Err(ExportError::Encode(format!("{} export: not yet", f.id())))
-        }
+        (ExportFormat::Uris, None) => Ok(uris::write(accounts)),
+        (ExportFormat::GoogleMigration, None) => Ok(google::write(accounts)),
         (f, Some(_)) => Err(ExportError::Encode(format!(
             "the {} format cannot be encrypted",
             f.id()
