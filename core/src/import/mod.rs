@@ -11,6 +11,22 @@
 use crate::account::Account;
 
 pub mod tessera;
+// Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
+mod android_prefs;
+mod battle_net;
+mod duo;
+mod freeotp;
+mod freeotp_plus;
+#[cfg(feature = "vault")]
+mod google_authenticator_db;
+#[cfg(feature = "vault")]
+mod microsoft_authenticator_db;
+mod parse_util;
+#[cfg(feature = "vault")]
+mod sqlite_bytes;
+mod steam;
+#[cfg(test)]
+mod test_support;
 
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +106,18 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
-pub static FORMATS: &[Format] = &[tessera::FORMAT];
+pub static FORMATS: &[Format] = &[
+    tessera::FORMAT,
+    freeotp_plus::FORMAT,
+    freeotp::FORMAT,
+    steam::FORMAT,
+    duo::FORMAT,
+    battle_net::FORMAT,
+    #[cfg(feature = "vault")]
+    google_authenticator_db::FORMAT,
+    #[cfg(feature = "vault")]
+    microsoft_authenticator_db::FORMAT,
+];
 
 /// The format with this `--from` id.
 pub fn format_by_id(id: &str) -> Option<&'static Format> {
