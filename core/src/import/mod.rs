@@ -18,6 +18,7 @@ pub mod aegis;
 pub mod andotp;
 pub mod twofas;
 
+pub mod tessera;
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
 mod authy;
@@ -120,6 +121,7 @@ impl std::fmt::Debug for Format {
 #[rustfmt::skip]
 pub static FORMATS: &[Format] = &[
     freeotp2::FORMAT,
+    tessera::FORMAT,
     freeotp_plus::FORMAT,
     freeotp::FORMAT,
     steam::FORMAT,
