@@ -105,3 +105,13 @@ final class OtherModelsTests: XCTestCase {
                        TimeDrift(level: .bad, message: "Phone clock is 95 seconds ahead; codes are corrected"))
     }
 }
+
+final class ManualEntryTests: XCTestCase {
+    func testBuildsALinkFromWhatTheSignInPageShows() {
+        XCTAssertEqual(ManualEntry.uri(issuer: "Microsoft", accountName: "jo.bloggs@nhs.net", secret: "jbsw y3dp-ehpk 3pxp"),
+                       "otpauth://totp/Microsoft:jo.bloggs@nhs.net?secret=JBSWY3DPEHPK3PXP&issuer=Microsoft")
+        XCTAssertEqual(ManualEntry.uri(issuer: " ", accountName: "Café Bank", secret: "abc", digits: 8, periodSeconds: 60),
+                       "otpauth://totp/Caf%C3%A9%20Bank?secret=ABC&digits=8&period=60")
+        XCTAssertEqual(ManualEntry.uri(issuer: "A:B", accountName: "x", secret: "s"), "otpauth://totp/A%3AB:x?secret=S&issuer=A%3AB")
+    }
+}
