@@ -161,7 +161,7 @@ impl OtpParams {
                     return Err(ParamError::Digits(self.digits));
                 }
             }
-            OtpKind::Totp { period } if period == 0 => return Err(ParamError::Period),
+            OtpKind::Totp { period: 0 } => return Err(ParamError::Period),
             _ => {
                 if !DIGITS_RANGE.contains(&self.digits) {
                     return Err(ParamError::Digits(self.digits));
@@ -171,6 +171,16 @@ impl OtpParams {
         Ok(())
     }
 }
+
+/// RFC 4648 Base32 without padding that ignores the unused low bits of the last character, as
+/// every authenticator does (Ente exports secrets like `JCXJJXJXJCJXNNN` whose last character
+/// has non-zero spare bits; they decode to the same bytes in every app).
+static BASE32_LENIENT: std::sync::LazyLock<data_encoding::Encoding> =
+    std::sync::LazyLock::new(|| {
+        let mut spec = data_encoding::BASE32_NOPAD.specification();
+        spec.check_trailing_bits = false;
+        spec.encoding().unwrap_or(data_encoding::BASE32_NOPAD)
+    });
 
 /// A shared secret (the raw key bytes, not Base32). Zeroized on drop; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -197,7 +207,7 @@ impl Secret {
         if !matches!(clean.len() % 8, 0 | 2 | 4 | 5 | 7) {
             return Err(SecretError::Base32Length);
         }
-        data_encoding::BASE32_NOPAD
+        BASE32_LENIENT
             .decode(clean.as_bytes())
             .map(Secret::new)
             .map_err(|_| SecretError::Base32)
@@ -323,6 +333,11 @@ mod tests {
         assert_eq!(
             Secret::from_base32("GEZDG===").unwrap().to_base32(),
             "GEZDG"
+        );
+        assert_eq!(
+            Secret::from_base32("jcxjjxjxjcjxnnn").unwrap().as_bytes(),
+            [0x48, 0xae, 0x94, 0xdd, 0x37, 0x48, 0x93, 0x76, 0xb5],
+            "spare bits of the last character are ignored"
         );
         assert_eq!(Secret::from_base32("A1"), Err(SecretError::Base32));
         assert_eq!(Secret::from_base32("ABC"), Err(SecretError::Base32Length));

@@ -10,6 +10,23 @@
 
 use crate::account::Account;
 
+// Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
+mod android_prefs;
+mod battle_net;
+mod duo;
+mod freeotp;
+mod freeotp_plus;
+#[cfg(feature = "vault")]
+mod google_authenticator_db;
+#[cfg(feature = "vault")]
+mod microsoft_authenticator_db;
+mod parse_util;
+#[cfg(feature = "vault")]
+mod sqlite_bytes;
+mod steam;
+#[cfg(test)]
+mod test_support;
+
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -88,7 +105,17 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
-pub static FORMATS: &[Format] = &[];
+pub static FORMATS: &[Format] = &[
+    freeotp_plus::FORMAT,
+    freeotp::FORMAT,
+    steam::FORMAT,
+    duo::FORMAT,
+    battle_net::FORMAT,
+    #[cfg(feature = "vault")]
+    google_authenticator_db::FORMAT,
+    #[cfg(feature = "vault")]
+    microsoft_authenticator_db::FORMAT,
+];
 
 /// The format with this `--from` id.
 pub fn format_by_id(id: &str) -> Option<&'static Format> {
