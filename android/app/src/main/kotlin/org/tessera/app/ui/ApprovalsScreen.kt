@@ -36,6 +36,7 @@ import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.repeatOnLifecycle
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
@@ -55,6 +56,7 @@ import java.util.Date
  * the core and shows at the next refresh); ticks the expiry countdown every second. Approve/deny go
  * over the network, off the main thread.
  */
+@OptIn(ExperimentalCoroutinesApi::class) // limitedParallelism: stable since coroutines 1.9
 @Composable
 fun ApprovalsScreen(services: Services) {
     val model = remember(services) { ApprovalFlowModel(services.approvals) }
