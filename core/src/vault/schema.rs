@@ -55,7 +55,7 @@ const MIGRATIONS: &[&str] = &[
          fingerprint  BLOB NOT NULL
      ) STRICT;
      CREATE INDEX entries_fingerprint ON entries (fingerprint);
-     CREATE INDEX entries_order ON entries (favorite DESC, sort_order, created_at);
+     CREATE INDEX entries_order ON entries (favorite DESC, sort_order, created_at, id);
      CREATE TABLE blobs (
          namespace  TEXT NOT NULL,
          key        TEXT NOT NULL,
@@ -168,6 +168,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // 256 KiB of page cache (SQLite's default is 2 MiB): a full scan of 10,000 entries reads each
+    // page once, so a bigger cache only raises the phone's memory use.
+    conn.pragma_update(None, "cache_size", -256)?;
     Ok(())
 }
 

@@ -176,11 +176,19 @@ fn info_from_row(r: &Row<'_>) -> Result<EntryInfo> {
     })
 }
 
+/// The number of entries (to size result vectors once: no copies while growing).
+pub(crate) fn count(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM entries")?
+        .query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// Every entry without secrets, in list order.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<EntryInfo>> {
     let mut st = conn.prepare_cached(&format!("SELECT {INFO_COLUMNS} FROM entries {ORDER}"))?;
     let mut rows = st.query([])?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(count(conn)?);
     while let Some(r) = rows.next()? {
         out.push(info_from_row(r)?);
     }
