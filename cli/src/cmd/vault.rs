@@ -20,14 +20,14 @@ use super::Context;
 const DEMO_URI: &str =
     "otpauth://totp/Demo:alice@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Demo";
 
-/// The Argon2id parameters for new password slots.
+/// The Argon2id parameters for new password slots: OWASP's memory cost with as many passes as
+/// take about half a second here (never fewer than OWASP's minimum).
 fn kdf_params() -> KdfParams {
     if std::env::var("TESSERA_TEST_FAST_KDF").is_ok_and(|v| v == "1") {
         log::warn!("TESSERA_TEST_FAST_KDF=1: new password slots use insecure test parameters");
-        KdfParams::INSECURE_FOR_TESTS
-    } else {
-        KdfParams::default()
+        return KdfParams::INSECURE_FOR_TESTS;
     }
+    KdfParams::calibrate(std::time::Duration::from_millis(500)).unwrap_or_default()
 }
 
 /// Reads a password from `env`, else prompts (twice when `confirm`).
