@@ -98,6 +98,21 @@ fn main() {
             let t = Clock::system().now();
             println!("baseline {} {}", peak_rss_kib(), t % 2);
         }
+        Some("otp-baseline") => {
+            // Pure OTP work for comparison: 10,000 codes from generators prepared beforehand.
+            let gens: Vec<tessera_core::otp::Generator> = (0..ENTRIES)
+                .map(|i| {
+                    let mut s = format!("bench-{i:08}").into_bytes();
+                    s.resize(20, b'x');
+                    tessera_core::otp::Generator::new(&Secret::new(s), Default::default()).unwrap()
+                })
+                .collect();
+            let cpu0 = cpu_ns();
+            let start = Instant::now();
+            let n: usize = gens.iter().map(|g| g.code_at(1_700_000_000).len()).sum();
+            let wall = start.elapsed().as_micros() as u64;
+            println!("otp {wall} {} {n}", (cpu_ns() - cpu0) / 1000);
+        }
         Some("measure") => {
             let (wall, cpu, l, c) = measure(Path::new(&args[2]));
             println!("measure {} {wall} {cpu} {l} {c}", peak_rss_kib());
@@ -119,6 +134,18 @@ fn main() {
             let base_kib: u64 = base.split_whitespace().nth(1).unwrap().parse().unwrap();
             println!("vault: {ENTRIES} entries, file {} KiB", size / 1024);
             println!("baseline process (library loaded, nothing done): peak RSS {base_kib} KiB");
+            let o = run(&["otp-baseline"]);
+            let f: Vec<u64> = o
+                .split_whitespace()
+                .skip(1)
+                .map(|x| x.parse().unwrap())
+                .collect();
+            let (otp_wall, otp_cpu) = (f[0].max(1), f[1].max(1));
+            println!(
+                "baseline: {ENTRIES} codes from prepared generators: wall {:.1} ms, CPU {:.1} ms",
+                otp_wall as f64 / 1000.0,
+                otp_cpu as f64 / 1000.0
+            );
             for _ in 0..5 {
                 let m = run(&["measure", d]);
                 let f: Vec<u64> = m
@@ -129,9 +156,10 @@ fn main() {
                 let (kib, wall, cpu) = (f[0], f[1], f[2]);
                 assert_eq!((f[3], f[4]), (u64::from(ENTRIES), u64::from(ENTRIES)));
                 println!(
-                    "open+unlock(protector)+list+codes: wall {:.1} ms, CPU {:.1} ms; peak RSS {kib} KiB (baseline +{} KiB, {:.2}x)",
+                    "open+unlock(protector)+list+codes: wall {:.1} ms, CPU {:.1} ms ({:.1}x the OTP baseline); peak RSS {kib} KiB (baseline +{} KiB, {:.2}x)",
                     wall as f64 / 1000.0,
                     cpu as f64 / 1000.0,
+                    cpu as f64 / otp_cpu as f64,
                     kib.saturating_sub(base_kib),
                     kib as f64 / base_kib as f64,
                 );
