@@ -16,6 +16,12 @@ pub mod crypto;
 // One line per format (keeps merges between importer branches trivial).
 pub mod aegis;
 pub mod andotp;
+pub mod bitwarden;
+pub mod google_migration;
+pub mod lastpass;
+pub mod otpauth_list;
+pub mod proton_authenticator;
+pub mod raivo;
 pub mod twofas;
 
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
@@ -126,6 +132,12 @@ pub static FORMATS: &[Format] = &[
     microsoft_authenticator_db::FORMAT,
     Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
     Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
+    Format { id: "proton-authenticator", name: "Proton Authenticator", sniff: proton_authenticator::sniff, parse: proton_authenticator::parse },
+    Format { id: "bitwarden", name: "Bitwarden", sniff: bitwarden::sniff, parse: bitwarden::parse },
+    Format { id: "lastpass", name: "LastPass Authenticator", sniff: lastpass::sniff, parse: lastpass::parse },
+    Format { id: "raivo", name: "Raivo OTP", sniff: raivo::sniff, parse: raivo::parse },
+    Format { id: "google-migration", name: "Google Authenticator export", sniff: google_migration::sniff, parse: google_migration::parse },
+    Format { id: "otpauth", name: "otpauth URI list", sniff: otpauth_list::sniff, parse: otpauth_list::parse },
     // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
     Format { id: "andotp", name: "andOTP", sniff: andotp::sniff, parse: andotp::parse },
 ];
