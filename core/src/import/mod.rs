@@ -17,11 +17,15 @@ pub mod crypto;
 pub mod aegis;
 pub mod andotp;
 pub mod bitwarden;
+pub mod ente;
 pub mod google_migration;
 pub mod lastpass;
 pub mod otpauth_list;
 pub mod proton_authenticator;
 pub mod raivo;
+pub mod stratum;
+#[cfg(feature = "vault")]
+pub mod stratum_db;
 pub mod twofas;
 
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
@@ -121,6 +125,9 @@ impl std::fmt::Debug for Format {
 /// Every supported format, most specific first (detection takes the first that sniffs).
 #[rustfmt::skip]
 pub static FORMATS: &[Format] = &[
+    Format { id: "stratum", name: "Stratum", sniff: stratum::sniff, parse: stratum::parse },
+    #[cfg(feature = "vault")]
+    Format { id: "stratum-db", name: "Stratum (app database)", sniff: stratum_db::sniff, parse: stratum_db::parse },
     freeotp_plus::FORMAT,
     freeotp::FORMAT,
     steam::FORMAT,
@@ -137,6 +144,7 @@ pub static FORMATS: &[Format] = &[
     Format { id: "lastpass", name: "LastPass Authenticator", sniff: lastpass::sniff, parse: lastpass::parse },
     Format { id: "raivo", name: "Raivo OTP", sniff: raivo::sniff, parse: raivo::parse },
     Format { id: "google-migration", name: "Google Authenticator export", sniff: google_migration::sniff, parse: google_migration::parse },
+    Format { id: "ente", name: "Ente Auth", sniff: ente::sniff, parse: ente::parse },
     Format { id: "otpauth", name: "otpauth URI list", sniff: otpauth_list::sniff, parse: otpauth_list::parse },
     // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
     Format { id: "andotp", name: "andOTP", sniff: andotp::sniff, parse: andotp::parse },
