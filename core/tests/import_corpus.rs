@@ -24,15 +24,6 @@ use tessera_core::import::{self, ImportError, Input, Parsed};
 const NOT_YET_SUPPORTED: &[&str] = &[
     // Other importers (branch impb).
     "authenticator-plus/authenticator_plus.zip",
-    "authy/authy_encrypted.xml",
-    "authy/authy_plain.xml",
-    "freeotp/freeotp_v2_api23.xml",
-    "freeotp/freeotp_v2_api25.xml",
-    "freeotp/freeotp_v2_api27.xml",
-    "freeotp/freeotp_v2_api34.xml",
-    "freeotp/freeotp_v2_null_algo.xml",
-    "totp-authenticator/totp_authenticator.bin",
-    "totp-authenticator/totp_authenticator_internal.xml",
     // QR images (decoded in the core, then routed to a parser).
     "google-authenticator-migration/extract_otp_secrets/qr_but_without_otp.png",
     "google-authenticator-migration/extract_otp_secrets/test_googleauth_export.png",

@@ -30,12 +30,15 @@ pub mod twofas;
 
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
+mod authy;
 mod battle_net;
 mod duo;
 mod freeotp;
+mod freeotp2;
 mod freeotp_plus;
 #[cfg(feature = "vault")]
 mod google_authenticator_db;
+mod java_ser;
 #[cfg(feature = "vault")]
 mod microsoft_authenticator_db;
 mod parse_util;
@@ -44,6 +47,7 @@ mod sqlite_bytes;
 mod steam;
 #[cfg(test)]
 mod test_support;
+mod totp_authenticator;
 
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
@@ -128,11 +132,14 @@ pub static FORMATS: &[Format] = &[
     Format { id: "stratum", name: "Stratum", sniff: stratum::sniff, parse: stratum::parse },
     #[cfg(feature = "vault")]
     Format { id: "stratum-db", name: "Stratum (app database)", sniff: stratum_db::sniff, parse: stratum_db::parse },
+    freeotp2::FORMAT,
     freeotp_plus::FORMAT,
     freeotp::FORMAT,
     steam::FORMAT,
     duo::FORMAT,
     battle_net::FORMAT,
+    authy::FORMAT,
+    totp_authenticator::FORMAT,
     #[cfg(feature = "vault")]
     google_authenticator_db::FORMAT,
     #[cfg(feature = "vault")]
