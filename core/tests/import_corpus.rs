@@ -33,8 +33,6 @@ const NOT_YET_SUPPORTED: &[&str] = &[
     "google-authenticator-migration/proton-pass-common-qr/GoogleAuthenticatorExport_3.png",
     "google-authenticator-migration/proton-pass-common-qr/GoogleAuthenticator_ScreenshotBigQR.jpeg",
     "google-authenticator-migration/proton-pass-common-qr/example.png",
-    // Importers part A still to come (branch impa): Proton Pass.
-    "proton-pass/proton-pass-common/PassExport.zip",
 ];
 
 /// Files in the corpus that are not export files: they must not be taken by any importer.
@@ -100,6 +98,40 @@ fn b32(s: &str) -> Option<Vec<u8>> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     enc.decode(clean.as_bytes()).ok()
+}
+
+/// Proton Pass's expectations are the TOTP URIs found in the export (`{item, where, value}`):
+/// each must import as that URI does on its own, with the item name as issuer when the URI has
+/// none; a URI that does not parse must be skipped.
+fn want_from_uri(e: &Value) -> Result<Want, String> {
+    let value = e.get("value").and_then(Value::as_str).unwrap_or_default();
+    let a = tessera_core::uri::parse(value).map_err(|err| err.to_string())?;
+    let issuer = if a.issuer.is_empty() {
+        e.get("item")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        a.issuer.clone()
+    };
+    let period_or_counter = match a.params.kind {
+        OtpKind::Totp { period } | OtpKind::Steam { period } => u64::from(period),
+        OtpKind::Hotp { counter } => counter,
+    };
+    Ok(Want {
+        kind: a.params.kind.type_name().into(),
+        issuer,
+        names: vec![a.name.clone()],
+        secret: a.secret.as_bytes().to_vec(),
+        algorithm: a.params.algorithm,
+        digits: a.params.digits,
+        period_or_counter,
+        note: None,
+        groups: None,
+        favorite: None,
+        secret_only: false,
+        colon_split: false,
+    })
 }
 
 /// `Ok(want)` for an entry that must import, `Err(label)` for one that must be skipped.
@@ -358,7 +390,12 @@ fn run(
         let mut wants = Vec::new();
         let mut skips = 0;
         for e in entries {
-            match want(file, e) {
+            let w = if e.get("value").is_some() {
+                want_from_uri(e)
+            } else {
+                want(file, e)
+            };
+            match w {
                 Ok(mut w) => {
                     w.colon_split = source != spec;
                     wants.push(w)

@@ -22,6 +22,7 @@ pub mod google_migration;
 pub mod lastpass;
 pub mod otpauth_list;
 pub mod proton_authenticator;
+pub mod proton_pass;
 pub mod raivo;
 pub mod stratum;
 #[cfg(feature = "vault")]
@@ -147,6 +148,7 @@ pub static FORMATS: &[Format] = &[
     Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
     Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
     Format { id: "proton-authenticator", name: "Proton Authenticator", sniff: proton_authenticator::sniff, parse: proton_authenticator::parse },
+    Format { id: "proton-pass", name: "Proton Pass", sniff: proton_pass::sniff, parse: proton_pass::parse },
     Format { id: "bitwarden", name: "Bitwarden", sniff: bitwarden::sniff, parse: bitwarden::parse },
     Format { id: "lastpass", name: "LastPass Authenticator", sniff: lastpass::sniff, parse: lastpass::parse },
     Format { id: "raivo", name: "Raivo OTP", sniff: raivo::sniff, parse: raivo::parse },
