@@ -141,4 +141,30 @@ mod tests {
             Err(ImportError::Malformed { .. })
         ));
     }
+
+    #[test]
+    fn encrypted_round_trip() {
+        let plain = br#"{"version":1,"entries":[{"id":"1","content":{"uri":"otpauth://totp/I:n?secret=JBSWY3DPEHPK3PXP&issuer=I","entry_type":"Totp","name":"n"},"note":null}]}"#;
+        let salt = [1u8; 16];
+        let nonce = [2u8; 12];
+        let key = crypto::argon2id(b"pw", &salt, ARGON2_MEMORY_KIB, ARGON2_PASSES, 1).unwrap();
+        let mut content = nonce.to_vec();
+        content.extend(crypto::aes256gcm_seal_for_tests(
+            &key[..],
+            &nonce,
+            plain,
+            AAD,
+        ));
+        let doc = format!(
+            r#"{{"version":1,"salt":"{}","content":"{}"}}"#,
+            data_encoding::BASE64.encode(&salt),
+            data_encoding::BASE64.encode(&content)
+        );
+        let p = parse(&input(&doc), Some("pw")).unwrap();
+        assert_eq!(p.accounts.len(), 1);
+        assert!(matches!(
+            parse(&input(&doc), Some("px")),
+            Err(ImportError::WrongPassword)
+        ));
+    }
 }
