@@ -29,6 +29,7 @@ pub mod stratum;
 pub mod stratum_db;
 pub mod twofas;
 
+pub mod tessera;
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
 mod authy;
@@ -134,6 +135,7 @@ pub static FORMATS: &[Format] = &[
     #[cfg(feature = "vault")]
     Format { id: "stratum-db", name: "Stratum (app database)", sniff: stratum_db::sniff, parse: stratum_db::parse },
     freeotp2::FORMAT,
+    tessera::FORMAT,
     freeotp_plus::FORMAT,
     freeotp::FORMAT,
     steam::FORMAT,
