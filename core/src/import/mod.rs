@@ -24,6 +24,7 @@ mod java_ser;
 #[cfg(feature = "vault")]
 mod microsoft_authenticator_db;
 mod parse_util;
+pub mod qr_image;
 #[cfg(feature = "vault")]
 mod sqlite_bytes;
 mod steam;
@@ -117,6 +118,7 @@ pub static FORMATS: &[Format] = &[
     duo::FORMAT,
     battle_net::FORMAT,
     authy::FORMAT,
+    qr_image::FORMAT,
     totp_authenticator::FORMAT,
     #[cfg(feature = "vault")]
     google_authenticator_db::FORMAT,
