@@ -12,6 +12,7 @@ use crate::account::Account;
 
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
+mod authenticator_plus;
 mod authy;
 mod battle_net;
 mod duo;
@@ -118,6 +119,7 @@ pub static FORMATS: &[Format] = &[
     duo::FORMAT,
     battle_net::FORMAT,
     authy::FORMAT,
+    authenticator_plus::FORMAT,
     qr_image::FORMAT,
     totp_authenticator::FORMAT,
     #[cfg(feature = "vault")]

@@ -111,3 +111,133 @@ pub(crate) fn check_file(format: &Format, rel: &str) -> Option<Parsed> {
     assert_expected(rel, &parsed.accounts);
     Some(parsed)
 }
+
+/// Auto-detection picks the right part-B parser for every corpus file it covers.
+#[test]
+fn detection_of_part_b_corpus_files() {
+    let mut cases = vec![
+        ("steam/steam.json", "steam"),
+        ("steam/steam_old.json", "steam"),
+        ("duo/duo.json", "duo"),
+        ("battle-net/battle_net_authenticator.xml", "battle-net"),
+        ("freeotp/freeotp.xml", "freeotp"),
+        ("freeotp/freeotp_v2_api23.xml", "freeotp2"),
+        ("freeotp/freeotp_v2_null_algo.xml", "freeotp2"),
+        ("freeotp-plus/freeotp_plus.json", "freeotp-plus"),
+        ("freeotp-plus/freeotp_plus_internal.xml", "freeotp"),
+        ("authy/authy_plain.xml", "authy"),
+        ("authy/authy_encrypted.xml", "authy"),
+        (
+            "totp-authenticator/totp_authenticator.bin",
+            "totp-authenticator",
+        ),
+        (
+            "totp-authenticator/totp_authenticator_internal.xml",
+            "totp-authenticator",
+        ),
+        (
+            "authenticator-plus/authenticator_plus.zip",
+            "authenticator-plus",
+        ),
+        (
+            "google-authenticator-migration/extract_otp_secrets/test_googleauth_export.png",
+            "qr-image",
+        ),
+        (
+            "google-authenticator-migration/proton-pass-common-qr/GoogleAuthImportScreenshotCropped.jpg",
+            "qr-image",
+        ),
+    ];
+    if cfg!(feature = "vault") {
+        cases.push((
+            "google-authenticator/google_authenticator.sqlite",
+            "google-authenticator-db",
+        ));
+        cases.push((
+            "microsoft-authenticator/microsoft_authenticator.sqlite",
+            "microsoft-authenticator-db",
+        ));
+    }
+    for (rel, id) in cases {
+        let Some(bytes) = read(rel) else { return };
+        let input = Input {
+            bytes: &bytes,
+            file_name: rel.rsplit('/').next(),
+        };
+        let got = super::detect(&input).map(|f| f.id);
+        assert_eq!(got, Some(id), "{rel}");
+    }
+}
+
+/// No part-B sniffer claims another app's corpus file.
+#[test]
+fn part_b_sniffers_leave_other_formats_alone() {
+    const MINE: [&str; 12] = [
+        "steam",
+        "duo",
+        "battle-net",
+        "freeotp",
+        "freeotp2",
+        "freeotp-plus",
+        "authy",
+        "totp-authenticator",
+        "authenticator-plus",
+        "google-authenticator-db",
+        "microsoft-authenticator-db",
+        "qr-image",
+    ];
+    const MY_DIRS: [&str; 10] = [
+        "steam/",
+        "duo/",
+        "battle-net/",
+        "freeotp/",
+        "freeotp-plus/",
+        "authy/",
+        "totp-authenticator/",
+        "authenticator-plus/",
+        "google-authenticator/",
+        "microsoft-authenticator/",
+    ];
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out)
+            } else {
+                out.push(p)
+            }
+        }
+    }
+    let root = corpus_dir();
+    if !root.is_dir() {
+        eprintln!(
+            "NOTE: corpus not available at {}; check not run",
+            root.display()
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let mut checked = 0;
+    for path in files {
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let image = [".png", ".jpg", ".jpeg"].iter().any(|e| rel.ends_with(e));
+        if image || MY_DIRS.iter().any(|d| rel.starts_with(d)) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let input = Input {
+            bytes: &bytes,
+            file_name: path.file_name().and_then(|n| n.to_str()),
+        };
+        for f in super::FORMATS.iter().filter(|f| MINE.contains(&f.id)) {
+            assert!(!(f.sniff)(&input), "{} claims {rel}", f.id);
+        }
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} files checked");
+}
