@@ -10,6 +10,14 @@
 
 use crate::account::Account;
 
+pub mod common;
+pub mod crypto;
+
+// One line per format (keeps merges between importer branches trivial).
+pub mod aegis;
+pub mod andotp;
+pub mod twofas;
+
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
 mod authenticator_plus;
@@ -111,6 +119,7 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
+#[rustfmt::skip]
 pub static FORMATS: &[Format] = &[
     freeotp2::FORMAT,
     freeotp_plus::FORMAT,
@@ -126,6 +135,10 @@ pub static FORMATS: &[Format] = &[
     google_authenticator_db::FORMAT,
     #[cfg(feature = "vault")]
     microsoft_authenticator_db::FORMAT,
+    Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
+    Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
+    // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
+    Format { id: "andotp", name: "andOTP", sniff: andotp::sniff, parse: andotp::parse },
 ];
 
 /// The format with this `--from` id.
@@ -144,6 +157,7 @@ pub fn parse(
     format: Option<&'static Format>,
     password: Option<&str>,
 ) -> Result<(&'static Format, Parsed), ImportError> {
+    common::check_size(input, "input")?;
     let format = match format {
         Some(f) => f,
         None => detect(input).ok_or(ImportError::UnknownFormat)?,
