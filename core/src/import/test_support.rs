@@ -241,3 +241,110 @@ fn part_b_sniffers_leave_other_formats_alone() {
     }
     assert!(checked > 50, "only {checked} files checked");
 }
+
+/// A cheap deterministic mutation run (not a replacement for cargo-fuzz): every part-B parser
+/// gets its corpus files with flipped bytes, truncations, duplicated chunks and inserted bytes,
+/// and must return (never panic); errors and skip reasons must not quote the file's secrets.
+#[test]
+fn part_b_parsers_survive_mutated_corpus_files() {
+    let mut files = vec![
+        ("steam/steam.json", "steam", 300),
+        ("duo/duo.json", "duo", 300),
+        ("battle-net/battle_net_authenticator.xml", "battle-net", 300),
+        ("freeotp/freeotp.xml", "freeotp", 300),
+        ("freeotp/freeotp_v2_api34.xml", "freeotp2", 60),
+        ("freeotp-plus/freeotp_plus.json", "freeotp-plus", 300),
+        ("authy/authy_encrypted.xml", "authy", 150),
+        (
+            "totp-authenticator/totp_authenticator.bin",
+            "totp-authenticator",
+            300,
+        ),
+        (
+            "totp-authenticator/totp_authenticator_internal.xml",
+            "totp-authenticator",
+            300,
+        ),
+        (
+            "authenticator-plus/authenticator_plus.zip",
+            "authenticator-plus",
+            300,
+        ),
+        (
+            "google-authenticator-migration/proton-pass-common-qr/example.png",
+            "qr-image",
+            20,
+        ),
+    ];
+    if cfg!(feature = "vault") {
+        files.push((
+            "google-authenticator/google_authenticator.sqlite",
+            "google-authenticator-db",
+            150,
+        ));
+        files.push((
+            "microsoft-authenticator/microsoft_authenticator.sqlite",
+            "microsoft-authenticator-db",
+            150,
+        ));
+    }
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    for (rel, id, rounds) in files {
+        let Some(original) = read(rel) else { return };
+        let exp = expected(rel);
+        let password = exp
+            .as_ref()
+            .and_then(|e| e["password"].as_str().map(str::to_string));
+        let secrets: Vec<String> = exp
+            .as_ref()
+            .and_then(|e| e["expected_entries"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e["secret"].as_str().map(str::to_string))
+            .collect();
+        let format = super::format_by_id(id).expect("registered");
+        for _ in 0..rounds {
+            let mut b = original.clone();
+            for _ in 0..1 + next(3) {
+                let len = b.len();
+                match next(4) {
+                    0 if len > 0 => {
+                        let i = next(len);
+                        b[i] ^= 1 << next(8);
+                    }
+                    1 => b.truncate(next(len + 1)),
+                    2 if len > 0 => {
+                        let (s, n) = (next(len), 1 + next(64));
+                        let chunk: Vec<u8> = b[s..(s + n).min(len)].to_vec();
+                        let at = next(len + 1);
+                        b.splice(at..at, chunk);
+                    }
+                    _ => {
+                        let at = next(len + 1);
+                        b.insert(at, [0u8, 0xff, b'"', b'<', b'9'][next(5)]);
+                    }
+                }
+            }
+            let input = Input {
+                bytes: &b,
+                file_name: rel.rsplit('/').next(),
+            };
+            let text = match (format.parse)(&input, password.as_deref()) {
+                Ok(p) => format!("{:?} {:?} {:?}", p.skipped, p.warnings, p.accounts),
+                Err(e) => e.to_string(),
+            };
+            for s in &secrets {
+                assert!(
+                    !text.contains(s.as_str()),
+                    "{id}: a secret appears in output"
+                );
+            }
+        }
+    }
+}
