@@ -32,6 +32,7 @@ pub mod twofas;
 pub mod tessera;
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
+mod authenticator_plus;
 mod authy;
 mod battle_net;
 mod duo;
@@ -44,6 +45,7 @@ mod java_ser;
 #[cfg(feature = "vault")]
 mod microsoft_authenticator_db;
 mod parse_util;
+pub mod qr_image;
 #[cfg(feature = "vault")]
 mod sqlite_bytes;
 mod steam;
@@ -142,6 +144,8 @@ pub static FORMATS: &[Format] = &[
     duo::FORMAT,
     battle_net::FORMAT,
     authy::FORMAT,
+    authenticator_plus::FORMAT,
+    qr_image::FORMAT,
     totp_authenticator::FORMAT,
     #[cfg(feature = "vault")]
     google_authenticator_db::FORMAT,
