@@ -214,3 +214,20 @@ pub(crate) fn counter(n: Option<i64>) -> Result<u64, String> {
         Some(n) => u64::try_from(n).map_err(|_| "the HOTP counter is negative".to_string()),
     }
 }
+
+/// AES-256-CBC with PKCS#7 padding and an all-zero IV (Authy, TOTP Authenticator). `None` when
+/// the length or padding is wrong — with these formats, the sign of a wrong password.
+pub(crate) fn aes256_cbc_zero_iv_decrypt(
+    key: &[u8; 32],
+    ciphertext: &[u8],
+) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
+        return None;
+    }
+    let iv = [0u8; 16];
+    cbc::Decryptor::<aes::Aes256>::new(key.into(), &iv.into())
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .ok()
+        .map(zeroize::Zeroizing::new)
+}
