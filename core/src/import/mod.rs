@@ -30,6 +30,7 @@ pub mod stratum_db;
 pub mod twofas;
 
 pub mod tessera;
+
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
 mod authenticator_plus;
