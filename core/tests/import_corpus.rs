@@ -21,8 +21,7 @@ use tessera_core::import::{self, ImportError, Input, Parsed};
 /// Sample files whose import format is not implemented yet. The test tolerates these being
 /// unrecognised (it still checks them, and fails on a mismatch, once a parser claims them).
 /// The list must shrink to empty: every entry is a gap in issue 5.
-const NOT_YET_SUPPORTED: &[&str] = &[
-];
+const NOT_YET_SUPPORTED: &[&str] = &[];
 
 /// Files in the corpus that are not export files: they must not be taken by any importer.
 const NOT_AN_EXPORT: &[(&str, &str)] = &[(
