@@ -1,0 +1,152 @@
+//! Password-based key derivation: Argon2id (RustCrypto `argon2`), with the parameters stored in
+//! each password slot so they can be raised later without breaking old vaults.
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::error::{Result, VaultError};
+use super::seal::{KEY_LEN, SymmetricKey};
+
+/// Upper bound accepted for the memory cost read from a file (1 GiB): a crafted vault must not make
+/// Tessera allocate without limit.
+pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+/// Upper bound accepted for the time cost read from a file.
+pub const MAX_ITERATIONS: u32 = 64;
+/// Upper bound accepted for the parallelism read from a file.
+pub const MAX_PARALLELISM: u32 = 16;
+
+/// Argon2id cost parameters. The default is OWASP's minimum recommendation (m = 19 MiB, t = 2,
+/// p = 1); phones may raise them so an unlock takes about half a second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory cost in KiB.
+    pub memory_kib: u32,
+    /// Number of passes (time cost).
+    pub iterations: u32,
+    /// Degree of parallelism (lanes).
+    pub parallelism: u32,
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        KdfParams::OWASP_MINIMUM
+    }
+}
+
+impl KdfParams {
+    /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane. The default.
+    pub const OWASP_MINIMUM: KdfParams = KdfParams {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+
+    /// Tiny parameters that make tests fast. **Never use for a real vault**: a password slot
+    /// created with them offers almost no protection against guessing.
+    pub const INSECURE_FOR_TESTS: KdfParams = KdfParams {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    };
+
+    /// Whether these parameters are at least OWASP's minimum.
+    pub fn meets_owasp_minimum(&self) -> bool {
+        self.memory_kib >= Self::OWASP_MINIMUM.memory_kib
+            && self.iterations >= Self::OWASP_MINIMUM.iterations
+    }
+
+    /// Checks the bounds Argon2 and this crate accept.
+    pub fn validate(&self) -> Result<()> {
+        if self.parallelism == 0 || self.parallelism > MAX_PARALLELISM {
+            return Err(VaultError::Kdf(format!(
+                "parallelism {} out of 1..={MAX_PARALLELISM}",
+                self.parallelism
+            )));
+        }
+        if self.iterations == 0 || self.iterations > MAX_ITERATIONS {
+            return Err(VaultError::Kdf(format!(
+                "iterations {} out of 1..={MAX_ITERATIONS}",
+                self.iterations
+            )));
+        }
+        if self.memory_kib < 8 * self.parallelism || self.memory_kib > MAX_MEMORY_KIB {
+            return Err(VaultError::Kdf(format!(
+                "memory {} KiB out of bounds",
+                self.memory_kib
+            )));
+        }
+        Ok(())
+    }
+
+    /// Derives a key-encryption key from `password` and `salt`.
+    pub fn derive(&self, password: &[u8], salt: &[u8]) -> Result<SymmetricKey> {
+        self.validate()?;
+        let params = argon2::Params::new(
+            self.memory_kib,
+            self.iterations,
+            self.parallelism,
+            Some(KEY_LEN),
+        )
+        .map_err(|e| VaultError::Kdf(e.to_string()))?;
+        let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let mut out = Zeroizing::new([0u8; KEY_LEN]);
+        a.hash_password_into(password, salt, &mut out[..])
+            .map_err(|e| VaultError::Kdf(e.to_string()))?;
+        SymmetricKey::from_slice(&out[..]).ok_or_else(|| VaultError::Kdf("output length".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_meets_owasp() {
+        let d = KdfParams::default();
+        assert!(d.meets_owasp_minimum());
+        assert!(d.memory_kib >= 19 * 1024 && d.iterations >= 2 && d.parallelism >= 1);
+        assert!(!KdfParams::INSECURE_FOR_TESTS.meets_owasp_minimum());
+    }
+
+    #[test]
+    fn derive_is_deterministic_and_salted() {
+        let p = KdfParams::INSECURE_FOR_TESTS;
+        let a = p.derive(b"pw", b"0123456789abcdef").unwrap();
+        let b = p.derive(b"pw", b"0123456789abcdef").unwrap();
+        let c = p.derive(b"pw", b"0123456789abcdeX").unwrap();
+        let d = p.derive(b"pX", b"0123456789abcdef").unwrap();
+        assert_eq!(a.as_bytes(), b.as_bytes());
+        assert_ne!(a.as_bytes(), c.as_bytes());
+        assert_ne!(a.as_bytes(), d.as_bytes());
+    }
+
+    #[test]
+    fn bounds_rejected() {
+        for p in [
+            KdfParams {
+                memory_kib: MAX_MEMORY_KIB + 1,
+                ..KdfParams::default()
+            },
+            KdfParams {
+                iterations: 0,
+                ..KdfParams::default()
+            },
+            KdfParams {
+                parallelism: 0,
+                ..KdfParams::default()
+            },
+            KdfParams {
+                memory_kib: 4,
+                ..KdfParams::INSECURE_FOR_TESTS
+            },
+        ] {
+            assert!(
+                matches!(
+                    p.derive(b"pw", b"0123456789abcdef"),
+                    Err(VaultError::Kdf(_))
+                ),
+                "{p:?}"
+            );
+        }
+    }
+}
