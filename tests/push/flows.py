@@ -204,6 +204,10 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         flows()
+    except Exception:  # a flow that crashes is a failure, and the summary line still comes
+        import traceback
+        traceback.print_exc()
+        check("the flows ran to the end", False, "(crashed; see the traceback above)")
     finally:
         server.shutdown()
     print(f"{passed} passed, {failed} failed")
