@@ -69,7 +69,7 @@ fn explain(e: VaultError, ctx: &Context) -> anyhow::Error {
 }
 
 /// Opens the vault and unlocks it with the password.
-fn unlock(ctx: &Context) -> anyhow::Result<Vault> {
+pub(crate) fn unlock(ctx: &Context) -> anyhow::Result<Vault> {
     let mut v = Vault::open(&ctx.vault_path).map_err(|e| explain(e, ctx))?;
     let pw = read_password("TESSERA_PASSWORD", "Vault password: ", false)?;
     v.unlock_with_password(&pw).map_err(|e| explain(e, ctx))?;
