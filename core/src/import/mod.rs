@@ -10,6 +10,36 @@
 
 use crate::account::Account;
 
+pub mod common;
+pub mod crypto;
+
+// One line per format (keeps merges between importer branches trivial).
+pub mod aegis;
+pub mod andotp;
+pub mod twofas;
+
+pub mod tessera;
+// Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
+mod android_prefs;
+mod authy;
+mod battle_net;
+mod duo;
+mod freeotp;
+mod freeotp2;
+mod freeotp_plus;
+#[cfg(feature = "vault")]
+mod google_authenticator_db;
+mod java_ser;
+#[cfg(feature = "vault")]
+mod microsoft_authenticator_db;
+mod parse_util;
+#[cfg(feature = "vault")]
+mod sqlite_bytes;
+mod steam;
+#[cfg(test)]
+mod test_support;
+mod totp_authenticator;
+
 /// One input file: its bytes and, when known, its name (for extension hints).
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -88,7 +118,26 @@ impl std::fmt::Debug for Format {
 }
 
 /// Every supported format, most specific first (detection takes the first that sniffs).
-pub static FORMATS: &[Format] = &[];
+#[rustfmt::skip]
+pub static FORMATS: &[Format] = &[
+    freeotp2::FORMAT,
+    tessera::FORMAT,
+    freeotp_plus::FORMAT,
+    freeotp::FORMAT,
+    steam::FORMAT,
+    duo::FORMAT,
+    battle_net::FORMAT,
+    authy::FORMAT,
+    totp_authenticator::FORMAT,
+    #[cfg(feature = "vault")]
+    google_authenticator_db::FORMAT,
+    #[cfg(feature = "vault")]
+    microsoft_authenticator_db::FORMAT,
+    Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
+    Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
+    // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
+    Format { id: "andotp", name: "andOTP", sniff: andotp::sniff, parse: andotp::parse },
+];
 
 /// The format with this `--from` id.
 pub fn format_by_id(id: &str) -> Option<&'static Format> {
@@ -106,6 +155,7 @@ pub fn parse(
     format: Option<&'static Format>,
     password: Option<&str>,
 ) -> Result<(&'static Format, Parsed), ImportError> {
+    common::check_size(input, "input")?;
     let format = match format {
         Some(f) => f,
         None => detect(input).ok_or(ImportError::UnknownFormat)?,

@@ -1,0 +1,183 @@
+//! Authy's internal Android preferences (`com.authy.storage.tokens.authenticator.xml`, needs
+//! root): a JSON array of third-party tokens under `com.authy.storage.tokens.authenticator.key`.
+//! Each token has `originalName` (`Issuer:name`), `originalIssuer`, `digits`, and either
+//! `decryptedSecret` (Base32) or `encryptedSecret` + `salt`: AES-256-CBC, zero IV, PKCS#7, key =
+//! PBKDF2-HMAC-SHA1(backup password, salt as UTF-8, 1000 iterations, 32 bytes), plaintext = the
+//! Base32 secret. Authy keeps no algorithm or period: SHA-1 and 30 s.
+
+use std::num::NonZeroU32;
+
+use zeroize::Zeroizing;
+
+use super::parse_util::{self, account, contains, int_field, push_entry, str_field};
+use super::{Format, ImportError, Input, Parsed, android_prefs};
+use crate::account::{OtpKind, OtpParams, Secret};
+
+const NAME: &str = "Authy";
+const TOKENS_KEY: &str = "com.authy.storage.tokens.authenticator.key";
+const PBKDF2_ITERATIONS: u32 = 1000;
+
+/// The registry entry.
+pub(crate) const FORMAT: Format = Format {
+    id: "authy",
+    name: NAME,
+    sniff,
+    parse,
+};
+
+fn sniff(input: &Input<'_>) -> bool {
+    android_prefs::looks_like(input.bytes) && contains(input.bytes, TOKENS_KEY.as_bytes())
+}
+
+/// Decrypts one token secret; `None` when the password (or the data) is wrong.
+fn decrypt(password: &str, salt: &str, encrypted: &str) -> Option<Secret> {
+    let ct = data_encoding::BASE64
+        .decode(encrypted.trim().as_bytes())
+        .ok()
+        .filter(|c| c.len() <= parse_util::MAX_SECRET_BYTES * 2)?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    ring::pbkdf2::derive(
+        ring::pbkdf2::PBKDF2_HMAC_SHA1,
+        NonZeroU32::new(PBKDF2_ITERATIONS)?,
+        salt.as_bytes(),
+        password.as_bytes(),
+        key.as_mut(),
+    );
+    let plain = parse_util::aes256_cbc_zero_iv_decrypt(&key, &ct)?;
+    let text = std::str::from_utf8(&plain).ok()?;
+    Secret::from_base32(text).ok()
+}
+
+fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
+    let prefs = android_prefs::strings(parse_util::text(input, NAME)?, NAME)?;
+    let json = prefs
+        .iter()
+        .find(|(k, _)| k == TOKENS_KEY)
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| parse_util::malformed(NAME, "no authenticator tokens in the file"))?;
+    let v = parse_util::json(json, NAME)?;
+    let tokens = v
+        .as_array()
+        .ok_or_else(|| parse_util::malformed(NAME, "the token list is not an array"))?;
+    let encrypted = tokens
+        .iter()
+        .filter(|t| t.get("encryptedSecret").is_some())
+        .count();
+    if encrypted > 0 && password.is_none() {
+        return Err(ImportError::PasswordRequired);
+    }
+    let mut parsed = Parsed::default();
+    let mut decrypted = 0usize;
+    for (i, t) in tokens.iter().enumerate() {
+        let original = str_field(t, "originalName");
+        let label = match (original, str_field(t, "name")) {
+            ("", "") => format!("token {}", i + 1),
+            ("", n) => n.to_string(),
+            (o, _) => o.to_string(),
+        };
+        let entry = (|| {
+            let secret = match (t.get("decryptedSecret").and_then(|s| s.as_str()), password) {
+                (Some(s), _) => parse_util::secret_from_base32(s)?,
+                (None, Some(pw)) => {
+                    let s = decrypt(pw, str_field(t, "salt"), str_field(t, "encryptedSecret"))
+                        .ok_or_else(|| "the secret could not be decrypted".to_string())?;
+                    decrypted += 1;
+                    s
+                }
+                (None, None) => return Err("no secret".to_string()),
+            };
+            let (prefix, name) = match original.split_once(':') {
+                Some((p, n)) => (p.trim(), n.trim()),
+                None if !original.is_empty() => ("", original.trim()),
+                None => ("", str_field(t, "name").trim()),
+            };
+            let issuer = match str_field(t, "originalIssuer").trim() {
+                "" => prefix,
+                i => i,
+            };
+            let params = OtpParams {
+                kind: OtpKind::Totp { period: 30 },
+                digits: parse_util::digits(int_field(t, "digits"), 6),
+                ..OtpParams::default()
+            };
+            Ok(account(
+                parse_util::clean_text(issuer)?,
+                parse_util::clean_text(name)?,
+                secret,
+                params,
+            ))
+        })();
+        push_entry(&mut parsed, &label, entry);
+    }
+    if encrypted > 0 && decrypted == 0 {
+        return Err(ImportError::WrongPassword);
+    }
+    if prefs
+        .iter()
+        .any(|(k, _)| k.starts_with("com.authy.storage.tokens.authy"))
+    {
+        parsed
+            .warnings
+            .push("Authy's own (Authy-protected) tokens are not imported".into());
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_support::{check_file, read};
+
+    #[test]
+    fn corpus_files() {
+        check_file(&FORMAT, "authy/authy_plain.xml");
+        check_file(&FORMAT, "authy/authy_encrypted.xml");
+    }
+
+    #[test]
+    fn password_errors() {
+        let Some(bytes) = read("authy/authy_encrypted.xml") else {
+            return;
+        };
+        let input = Input {
+            bytes: &bytes,
+            file_name: None,
+        };
+        assert!(matches!(
+            parse(&input, None),
+            Err(ImportError::PasswordRequired)
+        ));
+        assert!(matches!(
+            parse(&input, Some("nottest")),
+            Err(ImportError::WrongPassword)
+        ));
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        let wrap = |json: &str| {
+            format!(
+                "<map><string name=\"{TOKENS_KEY}\">{}</string></map>",
+                json.replace('"', "&quot;")
+            )
+        };
+        let run = |s: String| {
+            parse(
+                &Input {
+                    bytes: s.as_bytes(),
+                    file_name: None,
+                },
+                Some("pw"),
+            )
+        };
+        assert!(run(wrap("{}")).is_err());
+        assert!(run(wrap("[{")).is_err());
+        let p = run(wrap(r#"[{"decryptedSecret":"A1","originalName":"X:y"},{"decryptedSecret":"JBSWY3DPEHPK3PXP","digits":99}]"#)).unwrap();
+        assert_eq!(p.skipped.len(), 2);
+        // Encrypted secret with a bad length: the only encrypted token fails -> wrong password.
+        assert!(matches!(
+            run(wrap(r#"[{"encryptedSecret":"AAAA","salt":"s"}]"#)),
+            Err(ImportError::WrongPassword)
+        ));
+    }
+}

@@ -1,0 +1,93 @@
+//! FreeOTP+: its JSON export `{"tokenOrder": [...], "tokens": [FreeOTP token JSON]}` and its
+//! internal `tokens.xml` (the FreeOTP 1.x layout, read by [`super::freeotp`]).
+//! HOTP counters are kept as stored, as for FreeOTP 1.x.
+
+use super::parse_util::{self, contains, push_entry, str_field};
+use super::{Format, ImportError, Input, Parsed, android_prefs, freeotp};
+
+const NAME: &str = "FreeOTP+";
+
+/// The registry entry.
+pub(crate) const FORMAT: Format = Format {
+    id: "freeotp-plus",
+    name: NAME,
+    sniff,
+    parse,
+};
+
+fn sniff(input: &Input<'_>) -> bool {
+    let b = input.bytes;
+    b.len() <= parse_util::MAX_INPUT_BYTES
+        && b.trim_ascii_start().starts_with(b"{")
+        && contains(b, b"\"tokenOrder\"")
+        && contains(b, b"\"tokens\"")
+}
+
+fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
+    if android_prefs::looks_like(input.bytes) {
+        return freeotp::parse_prefs(input, NAME);
+    }
+    let v = parse_util::json(parse_util::text(input, NAME)?, NAME)?;
+    let tokens = v
+        .get("tokens")
+        .and_then(|t| t.as_array())
+        .ok_or_else(|| parse_util::malformed(NAME, "no \"tokens\" array"))?;
+    let mut parsed = Parsed::default();
+    for (i, token) in tokens.iter().enumerate() {
+        let label = match (str_field(token, "issuerExt"), str_field(token, "label")) {
+            ("", "") => format!("token {}", i + 1),
+            (i, "") => i.to_string(),
+            ("", l) => l.to_string(),
+            (i, l) => format!("{i}:{l}"),
+        };
+        let entry = parse_util::secret_from_signed_bytes(token.get("secret"))
+            .and_then(|secret| freeotp::token_account(token, secret));
+        push_entry(&mut parsed, &label, entry);
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_support::check_file;
+
+    #[test]
+    fn corpus_files() {
+        check_file(&FORMAT, "freeotp-plus/freeotp_plus.json");
+        // The internal file is FreeOTP 1.x's layout: detection names it FreeOTP, and both read it.
+        let p = check_file(&freeotp::FORMAT, "freeotp-plus/freeotp_plus_internal.xml");
+        if let Some(bytes) =
+            crate::import::test_support::read("freeotp-plus/freeotp_plus_internal.xml")
+        {
+            let q = parse(
+                &Input {
+                    bytes: &bytes,
+                    file_name: None,
+                },
+                None,
+            )
+            .unwrap();
+            assert_eq!(q.accounts, p.unwrap().accounts);
+        }
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        let run = |s: &str| {
+            parse(
+                &Input {
+                    bytes: s.as_bytes(),
+                    file_name: None,
+                },
+                None,
+            )
+        };
+        assert!(run(r#"{"tokenOrder":[],"tokens":{}}"#).is_err());
+        assert!(run(r#"{"tokenOrder":[],"tokens":[{"secret":"#).is_err());
+        let p =
+            run(r#"{"tokenOrder":[],"tokens":[{"secret":[1,2],"digits":4000000000}]}"#).unwrap();
+        assert_eq!(p.skipped.len(), 1);
+        assert!(p.skipped[0].reason.contains("digits"));
+    }
+}
