@@ -103,6 +103,7 @@ func problemText(_ problem: Problem) -> String {
     case .expired: return "The request expired. Start the sign-in again."
     case .alreadyAnswered: return "This request was already answered."
     case .keyUnavailable: return "The Keychain refused to unlock the vault (was the passcode removed?). Restore from a backup."
+    case .unavailable: return "This version of Tessera cannot do that yet."
     case .unknown: return "Something went wrong. Try again."
     }
 }

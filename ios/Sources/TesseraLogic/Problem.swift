@@ -20,6 +20,8 @@ public enum Problem: String, Error, Equatable, Sendable {
     case alreadyAnswered
     /// The Keychain / Secure Enclave refused (authentication cancelled, key invalidated).
     case keyUnavailable
+    /// This build's core does not offer the feature yet (e.g. backups before the vault API).
+    case unavailable
     /// Anything else; details are in the log, never on screen.
     case unknown
 }

@@ -25,7 +25,7 @@ interface BackupService {
 }
 
 /** Push payloads from FCM/APNs, handed to the core (which verifies and stores them). */
-interface PushInbox {
+fun interface PushInbox {
     /** Delivers one push message's data; returns the new request's id, or `null` if it was dropped. */
     fun deliver(data: Map<String, String>): String?
 }

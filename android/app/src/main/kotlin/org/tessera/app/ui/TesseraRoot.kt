@@ -172,5 +172,6 @@ fun problemText(problem: org.tessera.logic.Problem): String = when (problem) {
     org.tessera.logic.Problem.ALREADY_ANSWERED -> "This request was already answered."
     org.tessera.logic.Problem.KEY_UNAVAILABLE ->
         "This phone's key store refused to unlock the vault (was the screen lock removed?). Restore from a backup."
+    org.tessera.logic.Problem.UNAVAILABLE -> "This version of Tessera cannot do that yet."
     org.tessera.logic.Problem.UNKNOWN -> "Something went wrong. Try again."
 }
