@@ -62,8 +62,35 @@ enum Command {
     Push(cmd::push::PushCommand),
 }
 
+/// Parses the command line. `--help` and `--version` print as usual; a usage error becomes one
+/// line on stderr (what is wrong, and where to look) with exit status 2, like every other error.
+fn parse_args() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e) if !e.use_stderr() => {
+            // --help / --version: clap's own output on stdout.
+            let _ = e.print();
+            Err(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("tessera: error: {first} (see `tessera --help`)");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     cmd::init_logging(cli.verbose);
     let ctx = cmd::Context::new(cli.vault);
     let result = match cli.command {

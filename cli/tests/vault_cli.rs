@@ -498,3 +498,45 @@ fn trace_logs_and_files_never_hold_secrets() {
         );
     }
 }
+
+#[test]
+fn sigkill_during_passwd_leaves_exactly_one_working_password() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    env.ok(&["add", &uri(1).0]);
+    let mut rng = Rng::new();
+    let mut current = PASSWORD.to_owned();
+    for round in 0..20 {
+        let next = format!("password-round-{round}");
+        let mut child = env
+            .cmd(&["passwd"])
+            .env("TESSERA_PASSWORD", &current)
+            .env("TESSERA_NEW_PASSWORD", &next)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.below(40_000)));
+        let _ = child.kill();
+        let o = child.wait_with_output().unwrap();
+        let reported = String::from_utf8_lossy(&o.stdout).contains("Password changed");
+        let works = |pw: &str| {
+            env.cmd(&["list", "--json"])
+                .env("TESSERA_PASSWORD", pw)
+                .output()
+                .unwrap()
+                .status
+                .success()
+        };
+        let (old_ok, new_ok) = (works(&current), works(&next));
+        assert!(old_ok ^ new_ok, "round {round}: old {old_ok}, new {new_ok}");
+        if reported {
+            assert!(
+                new_ok,
+                "round {round}: reported done but the new password fails"
+            );
+        }
+        if new_ok {
+            current = next;
+        }
+    }
+}

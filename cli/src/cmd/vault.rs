@@ -20,14 +20,14 @@ use super::Context;
 const DEMO_URI: &str =
     "otpauth://totp/Demo:alice@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Demo";
 
-/// The Argon2id parameters for new password slots.
+/// The Argon2id parameters for new password slots: OWASP's memory cost with as many passes as
+/// take about half a second here (never fewer than OWASP's minimum).
 fn kdf_params() -> KdfParams {
     if std::env::var("TESSERA_TEST_FAST_KDF").is_ok_and(|v| v == "1") {
         log::warn!("TESSERA_TEST_FAST_KDF=1: new password slots use insecure test parameters");
-        KdfParams::INSECURE_FOR_TESTS
-    } else {
-        KdfParams::default()
+        return KdfParams::INSECURE_FOR_TESTS;
     }
+    KdfParams::calibrate(std::time::Duration::from_millis(500)).unwrap_or_default()
 }
 
 /// Reads a password from `env`, else prompts (twice when `confirm`).
@@ -255,16 +255,24 @@ impl CodesArgs {
 }
 
 fn print_codes(v: &Vault, t: u64, as_json: bool) -> anyhow::Result<()> {
+    let labels: std::collections::HashMap<EntryId, (String, String)> = v
+        .list()?
+        .into_iter()
+        .map(|e| (e.id, (e.issuer, e.name)))
+        .collect();
     let rows = v.codes_at(t)?;
+    let none = (String::new(), String::new());
+    let names = |id: &EntryId| labels.get(id).unwrap_or(&none);
     let mut out = std::io::stdout().lock();
     if as_json {
         let arr: Vec<Value> = rows
             .iter()
             .map(|r| {
+                let (issuer, name) = names(&r.id);
                 json!({
                     "id": r.id.as_str(),
-                    "issuer": r.issuer,
-                    "name": r.name,
+                    "issuer": issuer,
+                    "name": name,
                     "code": r.code,
                     "seconds_remaining": r.seconds_remaining,
                 })
@@ -281,13 +289,14 @@ fn print_codes(v: &Vault, t: u64, as_json: bool) -> anyhow::Result<()> {
     }
     for r in &rows {
         let short = &r.id.as_str()[..8.min(r.id.as_str().len())];
+        let (issuer, name) = names(&r.id);
         match (&r.code, r.seconds_remaining) {
             (Some(code), Some(s)) => writeln!(
                 out,
                 "{:<12} {:>3}s  {}  {}",
                 tessera_core::format::grouped(code),
                 s,
-                label(&r.issuer, &r.name),
+                label(issuer, name),
                 short
             )?,
             _ => writeln!(
@@ -295,7 +304,7 @@ fn print_codes(v: &Vault, t: u64, as_json: bool) -> anyhow::Result<()> {
                 "{:<12} {:>4}  {}  {}  (HOTP: tessera next {short})",
                 "------",
                 "",
-                label(&r.issuer, &r.name),
+                label(issuer, name),
                 short
             )?,
         }

@@ -296,4 +296,81 @@ mod tests {
             Err(ImportError::Malformed { .. })
         ));
     }
+
+    /// Builds an encrypted vault the way Aegis does (small scrypt cost to keep the test fast).
+    fn encrypted_vault(passwords: &[&str], db: &str) -> String {
+        use data_encoding::HEXLOWER;
+        let master = [7u8; 32];
+        let mut slots = Vec::new();
+        for (i, pw) in passwords.iter().enumerate() {
+            let salt = [i as u8 + 1; 32];
+            let kek = crypto::scrypt(pw.as_bytes(), &salt, 1024, 8, 1).unwrap();
+            let nonce = [i as u8 + 9; 12];
+            let wrapped = crypto::aes256gcm_seal_for_tests(&kek[..], &nonce, &master, b"");
+            let (key, tag) = wrapped.split_at(32);
+            slots.push(format!(
+                r#"{{"type":1,"uuid":"u{i}","key":"{}","key_params":{{"nonce":"{}","tag":"{}"}},"n":1024,"r":8,"p":1,"salt":"{}","repaired":true}}"#,
+                HEXLOWER.encode(key),
+                HEXLOWER.encode(&nonce),
+                HEXLOWER.encode(tag),
+                HEXLOWER.encode(&salt)
+            ));
+        }
+        slots.push(
+            r#"{"type":2,"uuid":"bio","key":"00","key_params":{"nonce":"00","tag":"00"}}"#.into(),
+        );
+        let nonce = [3u8; 12];
+        let sealed = crypto::aes256gcm_seal_for_tests(&master, &nonce, db.as_bytes(), b"");
+        let (ct, tag) = sealed.split_at(sealed.len() - 16);
+        format!(
+            r#"{{"version":1,"header":{{"slots":[{}],"params":{{"nonce":"{}","tag":"{}"}}}},"db":"{}"}}"#,
+            slots.join(","),
+            HEXLOWER.encode(&nonce),
+            HEXLOWER.encode(tag),
+            data_encoding::BASE64.encode(ct)
+        )
+    }
+
+    const DB: &str = r#"{"version":3,"entries":[{"type":"totp","name":"a","issuer":"I","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}],"groups":[]}"#;
+
+    #[test]
+    fn encrypted_round_trip_any_password_slot() {
+        let vault = encrypted_vault(&["first", "backup"], DB);
+        assert!(sniff(&input(&vault)));
+        for pw in ["first", "backup"] {
+            let p = parse(&input(&vault), Some(pw)).unwrap();
+            assert_eq!(p.accounts.len(), 1);
+            assert_eq!(p.accounts[0].secret.to_base32(), "JBSWY3DPEHPK3PXP");
+        }
+        assert!(matches!(
+            parse(&input(&vault), Some("wrong")),
+            Err(ImportError::WrongPassword)
+        ));
+    }
+
+    #[test]
+    fn tampered_or_truncated_encrypted_vaults() {
+        let vault = encrypted_vault(&["pw"], DB);
+        // Flip the database tag: the slot opens, the database does not -> corruption, not a
+        // wrong password.
+        let v: Value = serde_json::from_str(&vault).unwrap();
+        let tag = v["header"]["params"]["tag"].as_str().unwrap().to_owned();
+        let flipped = format!(
+            "{}{}",
+            if tag.starts_with('0') { "1" } else { "0" },
+            &tag[1..]
+        );
+        let bad = vault.replace(&tag, &flipped);
+        assert!(matches!(
+            parse(&input(&bad), Some("pw")),
+            Err(ImportError::Malformed { .. })
+        ));
+        let cut = &vault[..vault.len() / 2];
+        assert!(parse(&input(cut), Some("pw")).is_err());
+        let bio_only = r#"{"version":1,"header":{"slots":[{"type":2}],"params":{}},"db":"AAAA"}"#;
+        assert!(matches!(
+            parse(&input(bio_only), Some("pw")),
+            Err(ImportError::Unsupported { .. })
+        ));
+    }
 }

@@ -196,4 +196,37 @@ mod tests {
             Err(ImportError::WrongPassword)
         ));
     }
+
+    const PLAIN: &[u8] = br#"[{"secret":"JBSWY3DPEHPK3PXP","issuer":"I","label":"n","digits":6,"type":"TOTP","algorithm":"SHA1","period":30}]"#;
+
+    #[test]
+    fn encrypted_current_and_old_round_trip() {
+        let salt = [5u8; SALT];
+        let nonce = [6u8; NONCE];
+        let key = crypto::pbkdf2(Pbkdf2Hash::Sha1, b"pw", &salt, 2_000).unwrap();
+        let mut current = 2_000u32.to_be_bytes().to_vec();
+        current.extend(salt);
+        current.extend(nonce);
+        current.extend(crypto::aes256gcm_seal_for_tests(
+            &key[..],
+            &nonce,
+            PLAIN,
+            b"",
+        ));
+        let mut old = nonce.to_vec();
+        old.extend(crypto::aes256gcm_seal_for_tests(
+            &crypto::sha256(b"pw")[..],
+            &nonce,
+            PLAIN,
+            b"",
+        ));
+        for file in [current, old] {
+            let p = parse(&input(&file), Some("pw")).unwrap();
+            assert_eq!(p.accounts.len(), 1);
+            assert!(matches!(
+                parse(&input(&file), Some("nope")),
+                Err(ImportError::WrongPassword)
+            ));
+        }
+    }
 }

@@ -217,6 +217,22 @@ pub fn label(issuer: &str, name: &str, index: usize) -> String {
     l.chars().filter(|c| !c.is_control()).take(120).collect()
 }
 
+/// Parses an `otpauth://` or `steam://` URI from a file ([`crate::uri::parse`]); the error text
+/// names the problem, never the secret.
+pub fn uri_account(text: &str) -> Result<Account, String> {
+    if text.len() > 64 * 1024 {
+        return Err("the otpauth URI is implausibly long".into());
+    }
+    crate::uri::parse(text).map_err(|e| e.to_string())
+}
+
+/// The non-empty lines of a text file that are not `#` comments, trimmed.
+pub fn content_lines(t: &str) -> impl Iterator<Item = &str> {
+    t.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 /// Accumulates accounts and skipped entries, enforcing [`MAX_ENTRIES`].
 #[derive(Debug)]
 pub struct Collector {

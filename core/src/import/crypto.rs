@@ -199,6 +199,22 @@ pub fn secretstream_open(
     Ok(out)
 }
 
+/// AES-256-GCM encryption for tests that build encrypted exports (returns ciphertext‖tag).
+#[cfg(test)]
+pub(crate) fn aes256gcm_seal_for_tests(
+    key: &[u8],
+    nonce: &[u8],
+    plain: &[u8],
+    aad: &[u8],
+) -> Vec<u8> {
+    let key = aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_256_GCM, key).unwrap());
+    let nonce = aead::Nonce::try_assume_unique_for_key(nonce).unwrap();
+    let mut buf = plain.to_vec();
+    key.seal_in_place_append_tag(nonce, aead::Aad::from(aad), &mut buf)
+        .unwrap();
+    buf
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,11 +16,24 @@ pub mod crypto;
 // One line per format (keeps merges between importer branches trivial).
 pub mod aegis;
 pub mod andotp;
-pub mod tessera;
+pub mod bitwarden;
+pub mod ente;
+pub mod google_migration;
+pub mod lastpass;
+pub mod otpauth_list;
+pub mod proton_authenticator;
+pub mod proton_pass;
+pub mod raivo;
+pub mod stratum;
+#[cfg(feature = "vault")]
+pub mod stratum_db;
 pub mod twofas;
+
+pub mod tessera;
 
 // Importers, part B (FreeOTP, Authy, Steam, Duo, Battle.net, app databases, QR images, ...).
 mod android_prefs;
+mod authenticator_plus;
 mod authy;
 mod battle_net;
 mod duo;
@@ -33,6 +46,7 @@ mod java_ser;
 #[cfg(feature = "vault")]
 mod microsoft_authenticator_db;
 mod parse_util;
+pub mod qr_image;
 #[cfg(feature = "vault")]
 mod sqlite_bytes;
 mod steam;
@@ -120,14 +134,19 @@ impl std::fmt::Debug for Format {
 /// Every supported format, most specific first (detection takes the first that sniffs).
 #[rustfmt::skip]
 pub static FORMATS: &[Format] = &[
-    tessera::FORMAT,
+    Format { id: "stratum", name: "Stratum", sniff: stratum::sniff, parse: stratum::parse },
+    #[cfg(feature = "vault")]
+    Format { id: "stratum-db", name: "Stratum (app database)", sniff: stratum_db::sniff, parse: stratum_db::parse },
     freeotp2::FORMAT,
+    tessera::FORMAT,
     freeotp_plus::FORMAT,
     freeotp::FORMAT,
     steam::FORMAT,
     duo::FORMAT,
     battle_net::FORMAT,
     authy::FORMAT,
+    authenticator_plus::FORMAT,
+    qr_image::FORMAT,
     totp_authenticator::FORMAT,
     #[cfg(feature = "vault")]
     google_authenticator_db::FORMAT,
@@ -135,6 +154,14 @@ pub static FORMATS: &[Format] = &[
     microsoft_authenticator_db::FORMAT,
     Format { id: "aegis", name: "Aegis", sniff: aegis::sniff, parse: aegis::parse },
     Format { id: "2fas", name: "2FAS", sniff: twofas::sniff, parse: twofas::parse },
+    Format { id: "proton-authenticator", name: "Proton Authenticator", sniff: proton_authenticator::sniff, parse: proton_authenticator::parse },
+    Format { id: "proton-pass", name: "Proton Pass", sniff: proton_pass::sniff, parse: proton_pass::parse },
+    Format { id: "bitwarden", name: "Bitwarden", sniff: bitwarden::sniff, parse: bitwarden::parse },
+    Format { id: "lastpass", name: "LastPass Authenticator", sniff: lastpass::sniff, parse: lastpass::parse },
+    Format { id: "raivo", name: "Raivo OTP", sniff: raivo::sniff, parse: raivo::parse },
+    Format { id: "google-migration", name: "Google Authenticator export", sniff: google_migration::sniff, parse: google_migration::parse },
+    Format { id: "ente", name: "Ente Auth", sniff: ente::sniff, parse: ente::parse },
+    Format { id: "otpauth", name: "otpauth URI list", sniff: otpauth_list::sniff, parse: otpauth_list::parse },
     // Keep andOTP after every format with a binary magic: its encrypted sniff is a heuristic.
     Format { id: "andotp", name: "andOTP", sniff: andotp::sniff, parse: andotp::parse },
 ];

@@ -229,4 +229,27 @@ mod tests {
             Err(ImportError::Unsupported { .. })
         ));
     }
+
+    #[test]
+    fn encrypted_round_trip() {
+        let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
+        let salt = [9u8; 256];
+        let iv = [4u8; 12];
+        let services = br#"[{"name":"S","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"me","tokenType":"TOTP"}}]"#;
+        let key = crypto::pbkdf2(Pbkdf2Hash::Sha256, b"pw", &salt, PBKDF2_ITERATIONS).unwrap();
+        let ct = crypto::aes256gcm_seal_for_tests(&key[..], &iv, services, b"");
+        let doc = format!(
+            r#"{{"schemaVersion":4,"services":[],"servicesEncrypted":"{}:{}:{}"}}"#,
+            b64(&ct),
+            b64(&salt),
+            b64(&iv)
+        );
+        let p = parse(&input(&doc), Some("pw")).unwrap();
+        assert_eq!(p.accounts.len(), 1);
+        assert_eq!(p.accounts[0].name, "me");
+        assert!(matches!(
+            parse(&input(&doc), Some("pW")),
+            Err(ImportError::WrongPassword)
+        ));
+    }
 }

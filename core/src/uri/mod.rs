@@ -294,15 +294,20 @@ fn parse_otpauth(rest: &str) -> Result<(Account, Vec<UriWarning>), UriError> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent::decode(raw_key, true).map_err(|_| UriError::Encoding("query"))?;
-        match key.to_ascii_lowercase().as_str() {
-            "secret" => set_once(&mut known.secret, value, "secret")?,
-            "issuer" => set_once(&mut known.issuer, value, "issuer")?,
-            "algorithm" => set_once(&mut known.algorithm, value, "algorithm")?,
-            "digits" => set_once(&mut known.digits, value, "digits")?,
-            "period" => set_once(&mut known.period, value, "period")?,
-            "counter" => set_once(&mut known.counter, value, "counter")?,
-            "encoder" => set_once(&mut known.encoder, value, "encoder")?,
-            _ => {
+        // Compared without allocating: parsing many URIs (imports) stays fast.
+        let slot = match key.len() {
+            6 if key.eq_ignore_ascii_case("secret") => Some((&mut known.secret, "secret")),
+            6 if key.eq_ignore_ascii_case("issuer") => Some((&mut known.issuer, "issuer")),
+            9 if key.eq_ignore_ascii_case("algorithm") => Some((&mut known.algorithm, "algorithm")),
+            6 if key.eq_ignore_ascii_case("digits") => Some((&mut known.digits, "digits")),
+            6 if key.eq_ignore_ascii_case("period") => Some((&mut known.period, "period")),
+            7 if key.eq_ignore_ascii_case("counter") => Some((&mut known.counter, "counter")),
+            7 if key.eq_ignore_ascii_case("encoder") => Some((&mut known.encoder, "encoder")),
+            _ => None,
+        };
+        match slot {
+            Some((slot, name)) => set_once(slot, value, name)?,
+            None => {
                 let value =
                     percent::decode(value, true).map_err(|_| UriError::Encoding("query"))?;
                 meta.insert(key.into_owned(), value.into_owned());
@@ -322,12 +327,14 @@ fn parse_otpauth(rest: &str) -> Result<(Account, Vec<UriWarning>), UriError> {
         return Err(UriError::MissingCounter);
     }
     // The secret, decoded into zeroized memory.
-    let secret_text = Zeroizing::new(
-        percent::decode(raw_secret, true)
-            .map_err(|_| UriError::Encoding("secret"))?
-            .into_owned(),
-    );
-    let secret = Secret::from_base32(&secret_text)?;
+    let secret_text =
+        percent::decode(raw_secret, true).map_err(|_| UriError::Encoding("secret"))?;
+    let secret = Secret::from_base32(&secret_text);
+    if let std::borrow::Cow::Owned(decoded) = secret_text {
+        // A decoded copy of the secret was made (it had escapes): wipe it.
+        drop(Zeroizing::new(decoded));
+    }
+    let secret = secret?;
     weak_secret_warning(&secret, &mut warnings);
 
     let issuer_param = match known.issuer {
@@ -358,10 +365,7 @@ fn parse_otpauth(rest: &str) -> Result<(Account, Vec<UriWarning>), UriError> {
     }
 
     let algorithm = match non_null(known.algorithm, "algorithm", &mut warnings)? {
-        Some(a) => Some(
-            a.parse::<Algorithm>()
-                .map_err(|_| UriError::Algorithm(shown(&a)))?,
-        ),
+        Some(a) => Some(algorithm_of(&a).ok_or_else(|| UriError::Algorithm(shown(&a)))?),
         None => None,
     };
     let digits = match non_null(known.digits, "digits", &mut warnings)? {
@@ -444,6 +448,19 @@ fn parse_otpauth(rest: &str) -> Result<(Account, Vec<UriWarning>), UriError> {
     };
     account.validate()?;
     Ok((account, warnings))
+}
+
+/// The common spellings without allocating, then every spelling [`Algorithm`] accepts.
+fn algorithm_of(text: &str) -> Option<Algorithm> {
+    if text.eq_ignore_ascii_case("SHA1") {
+        Some(Algorithm::Sha1)
+    } else if text.eq_ignore_ascii_case("SHA256") {
+        Some(Algorithm::Sha256)
+    } else if text.eq_ignore_ascii_case("SHA512") {
+        Some(Algorithm::Sha512)
+    } else {
+        text.parse().ok()
+    }
 }
 
 /// Decodes an optional parameter; the literal `null` (any case) counts as absent, with a warning.

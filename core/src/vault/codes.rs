@@ -1,28 +1,52 @@
 //! Codes for every entry at once, from [`otp::Generator`]s prepared once per entry and kept while
 //! the vault is unlocked; and the HOTP "next code" that commits the counter first.
-
-use std::collections::HashMap;
+//!
+//! The cache is a vector sorted by the entry id's 128 bits (ids are UUIDs): about 220 bytes per
+//! entry (ring's prepared HMAC state), no hashing, and no stale hit when a row id is reused.
 
 use rusqlite::{Connection, params};
 
 use crate::account::OtpKind;
-use crate::otp::Generator;
+use crate::otp::{self, Generator};
 
 use super::entry::{CodeRow, EntryId};
 use super::error::{Result, VaultError};
 use super::store::{self, Keys};
 
-/// Prepared code generators by entry id (time-based entries only).
+/// Prepared code generators of time-based entries, sorted by id.
 #[derive(Default)]
 pub(crate) struct Cache {
-    by_id: HashMap<String, Generator>,
+    by_id: Vec<(u128, Generator)>,
 }
 
 impl Cache {
+    fn find(&self, key: u128) -> Option<usize> {
+        self.by_id.binary_search_by_key(&key, |(k, _)| *k).ok()
+    }
+
     /// Drops the generator of a removed entry.
     pub(crate) fn forget(&mut self, id: &str) {
-        self.by_id.remove(id);
+        if let Some(i) = uuid_key(id).and_then(|k| self.find(k)) {
+            self.by_id.remove(i);
+        }
     }
+}
+
+/// The 128 bits of a UUID string; `None` for anything else (such an entry is not cached).
+fn uuid_key(id: &str) -> Option<u128> {
+    if id.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    let mut digits = 0;
+    for c in id.chars() {
+        if c == '-' {
+            continue;
+        }
+        v = (v << 4) | u128::from(c.to_digit(16)?);
+        digits += 1;
+    }
+    (digits == 32).then_some(v)
 }
 
 /// Every entry's code at `unix_seconds`, in list order. Secrets are opened only for entries not
@@ -35,54 +59,72 @@ pub(crate) fn codes_at(
     unix_seconds: u64,
 ) -> Result<Vec<CodeRow>> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT id, issuer, name, kind, algorithm, digits, period, counter, secret
-         FROM entries {}",
+        "SELECT id, kind, algorithm, digits, period, counter, secret FROM entries {}",
         store::ORDER
     ))?;
+    let n = store::count(conn)?;
+    let mut out = Vec::with_capacity(n);
+    // Updated in place (no second copy of the cache): generators used now are marked, new ones
+    // collected, unused ones dropped at the end.
+    let mut seen = vec![false; cache.by_id.len()];
+    let mut added: Vec<(u128, Generator)> = Vec::with_capacity(n.saturating_sub(cache.by_id.len()));
     let mut rows = st.query([])?;
-    let mut out = Vec::new();
-    let mut fresh: HashMap<String, Generator> = HashMap::with_capacity(cache.by_id.len());
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
-        let kind: String = r.get(3)?;
+        let kind: String = r.get(1)?;
         let params = store::params_from(
             &kind,
-            &r.get::<_, String>(4)?,
+            &r.get::<_, String>(2)?,
+            r.get(3)?,
+            r.get(4)?,
             r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
         )?;
         let mut row = CodeRow {
             id: EntryId(String::new()),
-            issuer: r.get(1)?,
-            name: r.get(2)?,
             kind: params.kind.type_name(),
             code: None,
-            next_code: None,
             seconds_remaining: None,
             period: params.kind.period(),
         };
-        if !matches!(params.kind, OtpKind::Hotp { .. }) {
-            let generator = match cache.by_id.remove(&id) {
-                Some(g) if *g.params() == params => g,
-                _ => {
-                    let sealed = r.get_ref(8)?.as_blob().map_err(|_| {
+        if let Some(period) = params.kind.period() {
+            let key = uuid_key(&id);
+            let cached = key
+                .and_then(|k| cache.find(k))
+                .filter(|&i| *cache.by_id[i].1.params() == params);
+            row.code = Some(match cached {
+                Some(i) => {
+                    seen[i] = true;
+                    cache.by_id[i].1.code_at(unix_seconds)
+                }
+                None => {
+                    let sealed = r.get_ref(6)?.as_blob().map_err(|_| {
                         VaultError::Corrupted(format!("the secret of entry {id} is missing"))
                     })?;
                     let secret = store::open_secret(keys, &id, sealed)?;
-                    Generator::new(&secret, params)?
+                    let generator = Generator::new(&secret, params)?;
+                    let code = generator.code_at(unix_seconds);
+                    if let Some(k) = key {
+                        added.push((k, generator));
+                    }
+                    code
                 }
-            };
-            let snap = generator.snapshot(unix_seconds);
-            row.code = Some(snap.code);
-            row.next_code = Some(snap.next_code);
-            row.seconds_remaining = snap.seconds_remaining;
-            fresh.insert(id.clone(), generator);
+            });
+            row.seconds_remaining = Some(otp::seconds_remaining(period, unix_seconds));
         }
         row.id = EntryId(id);
         out.push(row);
     }
-    cache.by_id = fresh;
+    let mut i = 0;
+    cache.by_id.retain(|_| {
+        i += 1;
+        seen[i - 1]
+    });
+    if cache.by_id.is_empty() {
+        cache.by_id = added;
+    } else {
+        cache.by_id.extend(added);
+    }
+    cache.by_id.sort_unstable_by_key(|(k, _)| *k);
     Ok(out)
 }
 
@@ -133,4 +175,19 @@ pub(crate) fn next_hotp(conn: &Connection, keys: &Keys, id: &EntryId, now: i64) 
         params![id.as_str(), next, now],
     )?;
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_keys() {
+        assert_eq!(
+            uuid_key("00000000-0000-4000-8000-00000000000a"),
+            Some(0x4000_8000_0000_0000_000a)
+        );
+        assert_eq!(uuid_key("not-a-uuid"), None);
+        assert_eq!(uuid_key("0000000g-0000-4000-8000-00000000000a"), None);
+    }
 }

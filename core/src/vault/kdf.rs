@@ -78,6 +78,27 @@ impl KdfParams {
         Ok(())
     }
 
+    /// Parameters that make one derivation take about `target` on this device (the goal:
+    /// ≈ 0.5 s on a phone): OWASP's memory cost, with the number of passes scaled from one timed
+    /// run at the minimum. Never below [`KdfParams::OWASP_MINIMUM`], never above the bounds.
+    pub fn calibrate(target: std::time::Duration) -> Result<KdfParams> {
+        let base = KdfParams::OWASP_MINIMUM;
+        let start = std::time::Instant::now();
+        base.derive(b"calibration", b"tessera-calibrate")?;
+        let per_pass = start.elapsed().as_secs_f64() / f64::from(base.iterations);
+        let passes = if per_pass > 0.0 {
+            (target.as_secs_f64() / per_pass).round()
+        } else {
+            0.0
+        };
+        let iterations = (passes as u32).clamp(base.iterations, MAX_ITERATIONS);
+        log::debug!(
+            "vault: calibrated Argon2id to {iterations} passes of {} KiB",
+            base.memory_kib
+        );
+        Ok(KdfParams { iterations, ..base })
+    }
+
     /// Derives a key-encryption key from `password` and `salt`.
     pub fn derive(&self, password: &[u8], salt: &[u8]) -> Result<SymmetricKey> {
         self.validate()?;
@@ -118,6 +139,15 @@ mod tests {
         assert_eq!(a.as_bytes(), b.as_bytes());
         assert_ne!(a.as_bytes(), c.as_bytes());
         assert_ne!(a.as_bytes(), d.as_bytes());
+    }
+
+    #[test]
+    fn calibration_never_goes_below_owasp() {
+        let p = KdfParams::calibrate(std::time::Duration::ZERO).unwrap();
+        assert_eq!(p, KdfParams::OWASP_MINIMUM);
+        let p = KdfParams::calibrate(std::time::Duration::from_secs(3600)).unwrap();
+        assert_eq!(p.iterations, MAX_ITERATIONS);
+        assert!(p.meets_owasp_minimum() && p.validate().is_ok());
     }
 
     #[test]

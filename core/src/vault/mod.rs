@@ -107,6 +107,12 @@ pub(crate) fn now_unix() -> i64 {
     i64::try_from(Clock::system().now()).unwrap_or(i64::MAX)
 }
 
+// Vaults move between threads (the bindings keep one behind a Mutex).
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<Vault>();
+};
+
 fn keys_for(vault: SymmetricKey) -> Result<Keys> {
     let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, vault.as_bytes());
     let okm = prk

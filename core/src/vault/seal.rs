@@ -16,10 +16,13 @@ pub const KEY_LEN: usize = 32;
 /// Bytes a sealed value adds to its plaintext (nonce + tag).
 pub const SEAL_OVERHEAD: usize = NONCE_LEN + 16;
 
-/// A 256-bit symmetric key (the vault key or a key-encryption key). Zeroized on drop; `Debug`
-/// never shows it.
+/// A 256-bit symmetric key (the vault key or a key-encryption key). The raw bytes are zeroized on
+/// drop; the AES key schedule is prepared once (ring does not zeroize it). `Debug` never shows it.
 #[derive(Clone)]
-pub struct SymmetricKey(Zeroizing<[u8; KEY_LEN]>);
+pub struct SymmetricKey {
+    bytes: Zeroizing<[u8; KEY_LEN]>,
+    aead: LessSafeKey,
+}
 
 impl std::fmt::Debug for SymmetricKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,25 +35,28 @@ impl SymmetricKey {
     pub fn generate() -> Result<Self> {
         let mut k = Zeroizing::new([0u8; KEY_LEN]);
         random_fill(&mut k[..])?;
-        Ok(SymmetricKey(k))
+        Ok(SymmetricKey::from_bytes(k))
+    }
+
+    fn from_bytes(bytes: Zeroizing<[u8; KEY_LEN]>) -> Self {
+        // Cannot fail: the length is fixed at KEY_LEN, which is AES-256's key length.
+        let unbound = UnboundKey::new(&AES_256_GCM, &bytes[..])
+            .unwrap_or_else(|_| unreachable!("AES-256 key of {KEY_LEN} bytes is always accepted"));
+        SymmetricKey {
+            bytes,
+            aead: LessSafeKey::new(unbound),
+        }
     }
 
     /// Takes exactly [`KEY_LEN`] bytes; anything else is `None`.
     pub fn from_slice(bytes: &[u8]) -> Option<Self> {
         let arr: [u8; KEY_LEN] = bytes.try_into().ok()?;
-        Some(SymmetricKey(Zeroizing::new(arr)))
+        Some(SymmetricKey::from_bytes(Zeroizing::new(arr)))
     }
 
     /// The raw key bytes (for wrapping by a slot).
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0[..]
-    }
-
-    fn aead(&self) -> LessSafeKey {
-        // Cannot fail: the length is fixed at KEY_LEN, which is AES-256's key length.
-        let unbound = UnboundKey::new(&AES_256_GCM, &self.0[..])
-            .unwrap_or_else(|_| unreachable!("AES-256 key of {KEY_LEN} bytes is always accepted"));
-        LessSafeKey::new(unbound)
+        &self.bytes[..]
     }
 
     /// Seals `plaintext` with associated data `ad`.
@@ -61,7 +67,7 @@ impl SymmetricKey {
         out.extend_from_slice(&nonce);
         out.extend_from_slice(plaintext);
         let tag = self
-            .aead()
+            .aead
             .seal_in_place_separate_tag(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(ad),
@@ -82,7 +88,7 @@ impl SymmetricKey {
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut buf = Zeroizing::new(rest.to_vec());
         let len = self
-            .aead()
+            .aead
             .open_in_place(nonce, Aad::from(ad), &mut buf[..])
             .ok()?
             .len();

@@ -135,7 +135,13 @@ pub(crate) fn params_from(
         },
         _ => return Err(bad()),
     };
-    let algorithm: Algorithm = algorithm.parse().map_err(|_| bad())?;
+    // Stored in canonical form; match it without the lenient (allocating) parser.
+    let algorithm = match algorithm {
+        "SHA1" => Algorithm::Sha1,
+        "SHA256" => Algorithm::Sha256,
+        "SHA512" => Algorithm::Sha512,
+        _ => return Err(bad()),
+    };
     let digits = u8::try_from(digits).map_err(|_| bad())?;
     Ok(OtpParams {
         kind,
@@ -150,22 +156,26 @@ const INFO_COLUMNS: &str = "id, issuer, name, kind, algorithm, digits, period, c
 /// The list order: favourites first, then the user's order, then age.
 pub(crate) const ORDER: &str = "ORDER BY favorite DESC, sort_order, created_at, id";
 
+/// A text column borrowed from the row (no allocation).
+pub(crate) fn text<'r>(r: &'r Row<'_>, i: usize) -> Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|_| VaultError::Corrupted(format!("column {i} of an entry is not text")))
+}
+
 fn info_from_row(r: &Row<'_>) -> Result<EntryInfo> {
-    let params = params_from(
-        &r.get::<_, String>(3)?,
-        &r.get::<_, String>(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-    )?;
-    let groups: String = r.get(8)?;
+    let params = params_from(text(r, 3)?, text(r, 4)?, r.get(5)?, r.get(6)?, r.get(7)?)?;
+    let groups = match text(r, 8)? {
+        "[]" => Vec::new(),
+        g => serde_json::from_str(g)
+            .map_err(|_| VaultError::Corrupted("an entry's groups are damaged".into()))?,
+    };
     Ok(EntryInfo {
         id: EntryId(r.get(0)?),
         issuer: r.get(1)?,
         name: r.get(2)?,
         params,
-        groups: serde_json::from_str(&groups)
-            .map_err(|_| VaultError::Corrupted("an entry's groups are damaged".into()))?,
+        groups,
         favorite: r.get(9)?,
         sort_order: r.get(10)?,
         usage_count: u64::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
@@ -176,11 +186,19 @@ fn info_from_row(r: &Row<'_>) -> Result<EntryInfo> {
     })
 }
 
+/// The number of entries (to size result vectors once: no copies while growing).
+pub(crate) fn count(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM entries")?
+        .query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// Every entry without secrets, in list order.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<EntryInfo>> {
     let mut st = conn.prepare_cached(&format!("SELECT {INFO_COLUMNS} FROM entries {ORDER}"))?;
     let mut rows = st.query([])?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(count(conn)?);
     while let Some(r) = rows.next()? {
         out.push(info_from_row(r)?);
     }

@@ -46,6 +46,8 @@ enum class Problem {
     ALREADY_ANSWERED,
     /** The platform key store refused (biometrics cancelled, key invalidated). */
     KEY_UNAVAILABLE,
+    /** This build's core does not offer the feature yet (e.g. backups before the vault API). */
+    UNAVAILABLE,
     /** Anything else; details are in the log, never on screen. */
     UNKNOWN,
 }

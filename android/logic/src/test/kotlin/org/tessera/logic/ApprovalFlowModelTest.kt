@@ -25,11 +25,12 @@ class ApprovalFlowModelTest {
         m.refresh(ms(now))
         val s = m.state.value
         assertEquals(ApprovalPhase.Deciding, s.phase)
-        assertEquals("old", s.current!!.request.id)
-        assertEquals(70, s.current!!.secondsLeft)
+        val cur = checkNotNull(s.current)
+        assertEquals("old", cur.request.id)
+        assertEquals(70, cur.secondsLeft)
         assertEquals(1, s.waiting)
-        assertEquals(listOf("Service: privacyIDEA", "App: Outlook", "IP address: 192.0.2.7"), s.current!!.context)
-        assertTrue(s.current!!.canApprove)
+        assertEquals(listOf("Service: privacyIDEA", "App: Outlook", "IP address: 192.0.2.7"), cur.context)
+        assertTrue(cur.canApprove)
     }
 
     @Test

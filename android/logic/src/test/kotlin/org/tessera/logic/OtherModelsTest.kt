@@ -110,3 +110,14 @@ class OtherModelsTest {
         assertEquals("Phone clock is 95 seconds ahead; codes are corrected", TimeDrift.of(-95, true).message)
     }
 }
+
+class ManualEntryTest {
+    @Test
+    fun buildsALinkFromWhatTheSignInPageShows() {
+        assertEquals("otpauth://totp/Microsoft:jo.bloggs%40nhs.net?secret=JBSWY3DPEHPK3PXP&issuer=Microsoft".replace("%40", "@"),
+            ManualEntry.toUri("Microsoft", "jo.bloggs@nhs.net", "jbsw y3dp-ehpk 3pxp"))
+        assertEquals("otpauth://totp/Caf%C3%A9%20Bank?secret=ABC&digits=8&period=60",
+            ManualEntry.toUri(" ", "Café Bank", "abc", digits = 8, periodSeconds = 60))
+        assertEquals("otpauth://totp/A%3AB:x?secret=S&issuer=A%3AB", ManualEntry.toUri("A:B", "x", "s"))
+    }
+}

@@ -1,0 +1,69 @@
+package org.tessera.app.push
+
+import android.Manifest
+import android.app.PendingIntent
+import android.content.Intent
+import android.content.pm.PackageManager
+import androidx.core.app.NotificationCompat
+import androidx.core.app.NotificationManagerCompat
+import androidx.core.content.ContextCompat
+import com.google.firebase.messaging.FirebaseMessagingService
+import com.google.firebase.messaging.RemoteMessage
+import org.tessera.app.MainActivity
+import org.tessera.app.R
+import org.tessera.app.TesseraApplication
+import org.tessera.logic.ProblemException
+
+/**
+ * Hands FCM data messages to the core, which verifies the server's signature, drops duplicates and
+ * stores the request; then shows a notification that opens the approvals screen. The notification
+ * says only that a request is waiting: its details are shown inside the (locked) app.
+ *
+ * When the vault is locked the payload cannot be stored; the request is then picked up by polling
+ * once the user opens the app (privacyIDEA keeps it for its lifetime).
+ */
+class TesseraMessagingService : FirebaseMessagingService() {
+    override fun onMessageReceived(message: RemoteMessage) {
+        val app = application as TesseraApplication
+        val services = app.services
+        val stored = try {
+            services?.push?.deliver(message.data)
+        } catch (_: ProblemException) {
+            null
+        }
+        if (services != null && stored == null) return // verified and dropped (duplicate, forged, expired)
+        notifyRequest()
+    }
+
+    override fun onNewToken(token: String) {
+        // The new token is sent to the push server at the next enrolment or poll by the core; nothing
+        // to keep here (and never logged: a token lets anyone push to this phone).
+        getSharedPreferences("push", MODE_PRIVATE).edit().putBoolean("token_changed", true).apply()
+    }
+
+    private fun notifyRequest() {
+        if (ContextCompat.checkSelfPermission(this, Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED &&
+            android.os.Build.VERSION.SDK_INT >= 33
+        ) return
+        val open = PendingIntent.getActivity(
+            this, 0,
+            Intent(this, MainActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP),
+            PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
+        )
+        val notification = NotificationCompat.Builder(this, TesseraApplication.APPROVAL_CHANNEL)
+            .setSmallIcon(R.drawable.ic_launcher)
+            .setContentTitle("Sign-in request")
+            .setContentText("Open Tessera to approve or deny it.")
+            .setPriority(NotificationCompat.PRIORITY_HIGH)
+            .setCategory(NotificationCompat.CATEGORY_CALL)
+            .setVisibility(NotificationCompat.VISIBILITY_PRIVATE)
+            .setAutoCancel(true)
+            .setContentIntent(open)
+            .build()
+        NotificationManagerCompat.from(this).notify(NOTIFICATION_ID, notification)
+    }
+
+    private companion object {
+        const val NOTIFICATION_ID = 7
+    }
+}

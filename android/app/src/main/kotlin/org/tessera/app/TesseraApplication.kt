@@ -1,0 +1,70 @@
+package org.tessera.app
+
+import android.app.Application
+import android.app.NotificationChannel
+import android.app.NotificationManager
+import android.os.Build
+import android.os.SystemClock
+import androidx.lifecycle.DefaultLifecycleObserver
+import androidx.lifecycle.LifecycleOwner
+import androidx.lifecycle.ProcessLifecycleOwner
+import org.tessera.app.core.CoreServices
+import org.tessera.app.core.Services
+import org.tessera.app.security.KeystoreKeyProtector
+import org.tessera.logic.LockPolicy
+
+/**
+ * Holds what lives as long as the process: settings, the lock policy and — once unlocked — the
+ * core's services. Locking closes the vault (the core zeroizes its key) and drops the services.
+ */
+class TesseraApplication : Application() {
+    lateinit var settings: Settings
+        private set
+    lateinit var lock: LockPolicy
+        private set
+
+    /** The open vault's services; `null` while locked. */
+    @Volatile
+    var services: Services? = null
+        private set
+
+    override fun onCreate() {
+        super.onCreate()
+        settings = Settings(this)
+        lock = LockPolicy(settings.biometricLock, settings.autoLock)
+        ProcessLifecycleOwner.get().lifecycle.addObserver(object : DefaultLifecycleObserver {
+            override fun onStop(owner: LifecycleOwner) = lock.backgrounded(SystemClock.elapsedRealtime())
+            override fun onStart(owner: LifecycleOwner) {
+                lock.foregrounded(SystemClock.elapsedRealtime())
+                if (lock.mustUnlock()) closeVault()
+            }
+        })
+        if (Build.VERSION.SDK_INT >= 26) {
+            val channel = NotificationChannel(
+                APPROVAL_CHANNEL, getString(R.string.approval_channel), NotificationManager.IMPORTANCE_HIGH,
+            ).apply { description = getString(R.string.approval_channel_description) }
+            getSystemService(NotificationManager::class.java).createNotificationChannel(channel)
+        }
+    }
+
+    /** Opens the vault (after [org.tessera.app.security.BiometricGate] when the lock is on). */
+    fun openVault(): Services {
+        services?.let { return it }
+        val protector = KeystoreKeyProtector(requireAuth = settings.biometricLock)
+        return CoreServices.open(this, protector).also {
+            services = it
+            lock.unlocked()
+        }
+    }
+
+    /** Closes the vault and forgets the services until the next unlock. */
+    fun closeVault() {
+        services?.close()
+        services = null
+    }
+
+    companion object {
+        /** Notification channel for sign-in requests. */
+        const val APPROVAL_CHANNEL = "approvals"
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import TesseraLogic
+
+/// What the screens use of the core, as TesseraLogic's protocols (so every view model is tested on
+/// Linux with fakes). `CoreServices.open` builds them over the generated `Tessera` API.
+final class AppServices {
+    let codes: CodeSource
+    let parser: URIParser
+    let accounts: AccountStore
+    let approvals: ApprovalSource
+    let backup: BackupService
+    let push: PushInbox
+    let time: TimeService
+    private let onClose: () -> Void
+
+    init(codes: CodeSource, parser: URIParser, accounts: AccountStore, approvals: ApprovalSource, backup: BackupService,
+         push: PushInbox, time: TimeService, onClose: @escaping () -> Void) {
+        self.codes = codes
+        self.parser = parser
+        self.accounts = accounts
+        self.approvals = approvals
+        self.backup = backup
+        self.push = push
+        self.time = time
+        self.onClose = onClose
+    }
+
+    /// Closes the vault; the core zeroizes the key it held.
+    func close() { onClose() }
+}

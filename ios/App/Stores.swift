@@ -1,0 +1,51 @@
+import Foundation
+import TesseraLogic
+
+/// SwiftUI wrappers over the logic models: they publish each new state on the main actor.
+/// The models themselves are plain classes (tested on Linux), so this is the only SwiftUI glue.
+@MainActor
+final class CodesStore: ObservableObject {
+    @Published private(set) var state = CodesState()
+    let model: CodesListModel
+
+    init(source: CodeSource, pasteboardSeconds: Double) {
+        model = CodesListModel(source: source, pasteboardSeconds: pasteboardSeconds)
+        model.onChange = { [weak self] state in self?.state = state }
+    }
+}
+
+/// Approvals: network calls (approve, deny, refresh) run on one serial background queue, in order;
+/// states come back to the main actor.
+@MainActor
+final class ApprovalsStore: ObservableObject {
+    @Published private(set) var state = ApprovalState()
+    private let model: ApprovalFlowModel
+    private let lane = DispatchQueue(label: "org.tessera.approvals")
+
+    init(source: ApprovalSource) {
+        model = ApprovalFlowModel(source: source)
+        model.onChange = { [weak self] state in
+            Task { @MainActor in self?.state = state }
+        }
+    }
+
+    /// Runs `action` with the current time on the serial lane.
+    func perform(_ action: @escaping (ApprovalFlowModel, Int64) -> Void) {
+        let model = self.model
+        lane.async { action(model, nowMillis()) }
+    }
+}
+
+@MainActor
+final class AddAccountStore: ObservableObject {
+    @Published private(set) var state: AddState = .empty
+    let model: AddAccountModel
+
+    init(parser: URIParser) {
+        model = AddAccountModel(parser: parser)
+        model.onChange = { [weak self] state in self?.state = state }
+    }
+}
+
+/// Unix time in milliseconds.
+func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
