@@ -31,7 +31,11 @@ fn kdf_params() -> KdfParams {
 }
 
 /// Reads a password from `env`, else prompts (twice when `confirm`).
-fn read_password(env: &str, prompt: &str, confirm: bool) -> anyhow::Result<Zeroizing<String>> {
+pub(crate) fn read_password(
+    env: &str,
+    prompt: &str,
+    confirm: bool,
+) -> anyhow::Result<Zeroizing<String>> {
     if let Ok(p) = std::env::var(env) {
         return Ok(Zeroizing::new(p));
     }
