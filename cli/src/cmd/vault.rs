@@ -209,7 +209,7 @@ impl ListArgs {
             writeln!(
                 out,
                 "{}  {:<5} {:<6} {:>2}  {:<9}  {}{}",
-                &e.id.as_str()[..8.min(e.id.as_str().len())],
+                short_id(e.id.as_str()),
                 e.params.kind.type_name(),
                 e.params.algorithm.as_str(),
                 e.params.digits,
@@ -220,6 +220,11 @@ impl ListArgs {
         }
         Ok(())
     }
+}
+
+/// The first 8 characters of an id (enough to type; the CLI accepts unique prefixes).
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
 }
 
 fn label(issuer: &str, name: &str) -> String {
@@ -288,7 +293,7 @@ fn print_codes(v: &Vault, t: u64, as_json: bool) -> anyhow::Result<()> {
         )?;
     }
     for r in &rows {
-        let short = &r.id.as_str()[..8.min(r.id.as_str().len())];
+        let short = short_id(r.id.as_str());
         let (issuer, name) = names(&r.id);
         match (&r.code, r.seconds_remaining) {
             (Some(code), Some(s)) => writeln!(

@@ -22,7 +22,8 @@
 //!   [`Vault::replace_recovery_key`], [`Vault::remove_slot`], [`Vault::change_password`].
 //! - Entries: [`Vault::add`], [`Vault::add_accounts`] (one transaction, duplicates skipped and
 //!   reported), [`Vault::accounts`] (export, secrets included), [`Vault::account`],
-//!   [`Vault::list`] (no secrets), [`Vault::codes_at`], [`Vault::next_hotp`], [`Vault::rename`],
+//!   [`Vault::list`] (no secrets), [`Vault::codes_at`] (rows carry no labels: join them to the
+//!   list by id), [`Vault::next_hotp`], [`Vault::rename`],
 //!   [`Vault::update`], [`Vault::remove`], [`Vault::record_use`], [`Vault::resolve_id`].
 //! - Blobs for other modules: [`Vault::put_blob`], [`Vault::get_blob`], [`Vault::list_blobs`],
 //!   [`Vault::delete_blob`].

@@ -48,7 +48,7 @@ impl SymmetricKey {
         }
     }
 
-    /// Takes exactly [`KEY_LEN`] bytes; anything else is `None`.
+    /// Takes exactly 32 bytes; anything else is `None`.
     pub fn from_slice(bytes: &[u8]) -> Option<Self> {
         let arr: [u8; KEY_LEN] = bytes.try_into().ok()?;
         Some(SymmetricKey::from_bytes(Zeroizing::new(arr)))
