@@ -1,6 +1,7 @@
 //! A progress indicator for slow work (key derivation, big imports): an indicatif spinner on
 //! stderr that appears only when the work has taken more than a second and stderr is a terminal,
-//! so quick runs, pipes and tests see nothing.
+//! so quick runs, pipes and tests see nothing. `TESSERA_PROGRESS=always` draws it even when stderr
+//! is not a terminal (for checking it by hand).
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
