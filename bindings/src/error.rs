@@ -8,17 +8,19 @@ use tessera_core::uri::UriError;
 
 /// Why a Tessera call failed. Kotlin: `TesseraException.<Variant>`; Swift: `TesseraError.<variant>`.
 ///
-/// The variants are stable (a UI switches on them); the message is a short English sentence without
-/// secrets, account names or other personal data.
+/// The variants are stable (a UI switches on them) and carry no data: the message is a fixed
+/// English sentence per variant, so it can never contain secrets, account names or other personal
+/// data; the specific reason goes to the log (`debug`). Unit variants also let Kotlin/Swift
+/// implementations of foreign traits throw a `TesseraError` that arrives in Rust as itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
+#[uniffi(flat_error, with_try_read)]
 pub enum TesseraError {
     /// An `otpauth://` (or migration) link that cannot be used; the message says why.
-    #[error("invalid link: {0}")]
-    InvalidUri(String),
+    #[error("invalid link")]
+    InvalidUri,
     /// An argument that cannot be used (bad secret, digits, period, an unknown format...).
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
+    #[error("invalid input")]
+    InvalidInput,
     /// The password does not open the vault.
     #[error("wrong password")]
     WrongPassword,
@@ -35,11 +37,11 @@ pub enum TesseraError {
     #[error("busy; try again")]
     Busy,
     /// A valid request Tessera does not support (a format version, an algorithm...).
-    #[error("unsupported: {0}")]
-    Unsupported(String),
+    #[error("not supported")]
+    Unsupported,
     /// The network or the server failed.
-    #[error("network error: {0}")]
-    Network(String),
+    #[error("network error")]
+    Network,
     /// The platform's key store refused or failed (Android Keystore, iOS Keychain).
     #[error("the key store failed")]
     KeyStore,
@@ -77,15 +79,15 @@ impl From<UriError> for TesseraError {
                 "counter" => "counter is not a valid number",
                 _ => "a number parameter is out of range",
             },
-            UriError::Params(p) => return TesseraError::InvalidUri(param_reason(&p).into()),
+            UriError::Params(p) => return invalid_uri(param_reason(&p)),
         };
-        TesseraError::InvalidUri(why.into())
+        invalid_uri(why)
     }
 }
 
 impl From<ParamError> for TesseraError {
     fn from(e: ParamError) -> Self {
-        TesseraError::InvalidInput(param_reason(&e).into())
+        invalid_input(param_reason(&e))
     }
 }
 
@@ -95,7 +97,7 @@ impl From<SecretError> for TesseraError {
             SecretError::Empty => "the secret is empty",
             SecretError::Base32 | SecretError::Base32Length => "the secret is not valid Base32",
         };
-        TesseraError::InvalidInput(why.into())
+        invalid_input(why)
     }
 }
 
@@ -115,7 +117,7 @@ impl From<MigrationError> for TesseraError {
                 "the QR codes of the export do not fit together"
             }
         };
-        TesseraError::InvalidUri(why.into())
+        invalid_uri(why)
     }
 }
 
@@ -132,4 +134,22 @@ fn param_reason(e: &ParamError) -> &'static str {
 pub(crate) fn internal(context: &str, detail: &dyn std::fmt::Display) -> TesseraError {
     log::error!(target: "tessera::bindings", "{context}: {detail}");
     TesseraError::Internal
+}
+
+/// `InvalidUri`, with the (PII-free) reason logged at `debug`.
+pub(crate) fn invalid_uri(why: &str) -> TesseraError {
+    log::debug!(target: "tessera::bindings", "invalid link: {why}");
+    TesseraError::InvalidUri
+}
+
+/// `InvalidInput`, with the (PII-free) reason logged at `debug`.
+pub(crate) fn invalid_input(why: &str) -> TesseraError {
+    log::debug!(target: "tessera::bindings", "invalid input: {why}");
+    TesseraError::InvalidInput
+}
+
+/// `Unsupported`, with the (PII-free) reason logged at `debug`.
+pub(crate) fn unsupported(why: &str) -> TesseraError {
+    log::debug!(target: "tessera::bindings", "not supported: {why}");
+    TesseraError::Unsupported
 }

@@ -7,6 +7,9 @@
 //! - [`uri`]: otpauth and migration links.
 //! - [`clock`]: the foreign `TimeSource` trait and the `Clock` object.
 //! - [`logging`]: the foreign `Logger` trait fed by Rust's `log` records.
+//! - [`keys`]: the foreign `KeyProtector` trait (Android Keystore / iOS Keychain).
+//! - [`vault`]: the encrypted `Vault` object.
+//! - [`import`]: other apps' export files.
 //!
 //! Generate the foreign code in library mode from an unstripped build:
 //! `cargo run -p uniffi-bindgen -- generate --library target/debug/libtessera.so --language kotlin
@@ -17,9 +20,12 @@ uniffi::setup_scaffolding!();
 pub mod account;
 pub mod clock;
 pub mod error;
+pub mod import;
+pub mod keys;
 pub mod logging;
 pub mod otp;
 pub mod uri;
+pub mod vault;
 
 pub use error::TesseraError;
 

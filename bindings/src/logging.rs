@@ -4,7 +4,7 @@
 //! logger that calls back into Tessera (and so logs again) cannot deadlock; a thread-local guard
 //! drops records logged from inside the foreign logger itself instead of recursing.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Once, RwLock};
 
 use crate::error::TesseraError;
@@ -49,6 +49,29 @@ static REGISTER: Once = Once::new();
 
 thread_local! {
     static IN_LOGGER: Cell<bool> = const { Cell::new(false) };
+    /// Records logged while this thread holds a bindings lock, delivered after it is released.
+    static DEFERRED: RefCell<Option<Vec<LogRecord>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (which holds a lock a foreign logger could re-enter) with log delivery deferred: the
+/// records are kept and handed to the foreign logger after `f` returns.
+pub(crate) fn deferred<R>(f: impl FnOnce() -> R) -> R {
+    let outer = DEFERRED.with(|d| d.borrow().is_some());
+    if outer {
+        return f();
+    }
+    DEFERRED.with(|d| *d.borrow_mut() = Some(Vec::new()));
+    struct Flush;
+    impl Drop for Flush {
+        fn drop(&mut self) {
+            let records = DEFERRED.with(|d| d.borrow_mut().take()).unwrap_or_default();
+            for r in records {
+                deliver(r);
+            }
+        }
+    }
+    let _flush = Flush;
+    f()
 }
 
 struct Bridge;
@@ -59,6 +82,29 @@ impl log::Log for Bridge {
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        let rec = LogRecord {
+            level: record.level().into(),
+            target: record.target().to_string(),
+            message: record.args().to_string(),
+        };
+        let rec = DEFERRED.with(|d| match d.borrow_mut().as_mut() {
+            Some(buffer) => {
+                buffer.push(rec);
+                None
+            }
+            None => Some(rec),
+        });
+        if let Some(rec) = rec {
+            deliver(rec);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Hands one record to the installed foreign logger (no lock held during the call).
+fn deliver(rec: LogRecord) {
+    {
         let logger = match INSTALLED.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -76,14 +122,8 @@ impl log::Log for Bridge {
         }
         let _reset = Reset;
         // A failing logger cannot be reported through itself; the record is dropped.
-        let _ = logger.log(LogRecord {
-            level: record.level().into(),
-            target: record.target().to_string(),
-            message: record.args().to_string(),
-        });
+        let _ = logger.log(rec);
     }
-
-    fn flush(&self) {}
 }
 
 impl From<log::Level> for LogLevel {

@@ -3,6 +3,7 @@
 pub mod code;
 pub mod export;
 pub mod import;
+pub mod progress;
 pub mod push;
 pub mod uri;
 pub mod vault;

@@ -31,7 +31,11 @@ fn kdf_params() -> KdfParams {
 }
 
 /// Reads a password from `env`, else prompts (twice when `confirm`).
-fn read_password(env: &str, prompt: &str, confirm: bool) -> anyhow::Result<Zeroizing<String>> {
+pub(crate) fn read_password(
+    env: &str,
+    prompt: &str,
+    confirm: bool,
+) -> anyhow::Result<Zeroizing<String>> {
     if let Ok(p) = std::env::var(env) {
         return Ok(Zeroizing::new(p));
     }
@@ -69,7 +73,7 @@ fn explain(e: VaultError, ctx: &Context) -> anyhow::Error {
 }
 
 /// Opens the vault and unlocks it with the password.
-fn unlock(ctx: &Context) -> anyhow::Result<Vault> {
+pub(crate) fn unlock(ctx: &Context) -> anyhow::Result<Vault> {
     let mut v = Vault::open(&ctx.vault_path).map_err(|e| explain(e, ctx))?;
     let pw = read_password("TESSERA_PASSWORD", "Vault password: ", false)?;
     v.unlock_with_password(&pw).map_err(|e| explain(e, ctx))?;

@@ -7,6 +7,12 @@
 //! A parser never drops an entry silently: every entry it cannot take goes to
 //! [`Parsed::skipped`] with a reason. Parsers are pure (bytes in, accounts out); the vault adds
 //! the result in one transaction and reports duplicates.
+//!
+//! Shared rules (part A importers, see [`common`] and [`crypto`]): inputs above 32 MiB and files
+//! with more than 10 000 entries are refused; secrets that are not Base32, zero periods, digits
+//! outside 4–10 and algorithms other than SHA1/256/512 are per-entry reasons; a password that
+//! opens nothing is [`ImportError::WrongPassword`]; key-derivation costs read from a file are
+//! bounded (1 GiB of memory, 10 M PBKDF2 iterations, 64 Argon2 passes).
 
 use crate::account::Account;
 

@@ -15,6 +15,7 @@
 //! - [`token`]: an enrolled token (serial, server, keys).
 //! - [`store`]: persistence behind a small trait.
 //! - [`client`]: enrollment, polling, receiving, approving and denying.
+//! - `vault_store`: [`store::PushStore`] over the vault's sealed blobs (feature `vault`).
 
 pub mod client;
 pub mod drift;
@@ -28,6 +29,8 @@ pub mod request;
 pub mod store;
 pub mod token;
 pub mod transport;
+#[cfg(feature = "vault")]
+pub mod vault_store;
 
 pub use client::{ApproveOutcome, PollOptions, PollReport, PushClient};
 pub use enroll_uri::EnrollmentUri;
@@ -37,7 +40,7 @@ pub use payload::{PayloadError, PushPayload, parse_push_payload};
 pub use request::{
     Decision, DeclineReason, PushRequest, RequestContext, RequestKind, RequestState,
 };
-pub use store::{MemoryStore, PushStore};
+pub use store::{MemoryStore, PushStore, stored_clock_offset};
 pub use token::PushToken;
 pub use transport::Transport;
 

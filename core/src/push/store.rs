@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use zeroize::Zeroizing;
+
 use super::error::PushError;
 use super::history::HistoryEntry;
 use super::request::PushRequest;
@@ -28,18 +30,34 @@ pub const MAX_HISTORY: usize = 10_000;
 pub trait PushStore {
     /// Writes (or replaces) a value.
     fn put(&mut self, namespace: &str, key: &str, value: &[u8]) -> Result<(), PushError>;
-    /// Reads a value.
-    fn get(&self, namespace: &str, key: &str) -> Result<Option<Vec<u8>>, PushError>;
+    /// Reads a value (wiped from memory when dropped).
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, PushError>;
     /// Lists the keys of a namespace, in ascending order.
     fn list(&self, namespace: &str) -> Result<Vec<String>, PushError>;
     /// Deletes a value (absent is fine).
     fn delete(&mut self, namespace: &str, key: &str) -> Result<(), PushError>;
 }
 
-/// An in-memory store for tests and embedders that persist elsewhere.
-#[derive(Default, Debug)]
+/// An in-memory store for tests and embedders that persist elsewhere. `Debug` shows no values.
+#[derive(Default)]
 pub struct MemoryStore {
     map: BTreeMap<(String, String), Vec<u8>>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("entries", &self.map.len())
+            .finish()
+    }
+}
+
+impl Drop for MemoryStore {
+    fn drop(&mut self) {
+        for v in self.map.values_mut() {
+            zeroize::Zeroize::zeroize(v);
+        }
+    }
 }
 
 impl PushStore for MemoryStore {
@@ -48,11 +66,11 @@ impl PushStore for MemoryStore {
             .insert((namespace.to_string(), key.to_string()), value.to_vec());
         Ok(())
     }
-    fn get(&self, namespace: &str, key: &str) -> Result<Option<Vec<u8>>, PushError> {
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, PushError> {
         Ok(self
             .map
             .get(&(namespace.to_string(), key.to_string()))
-            .cloned())
+            .map(|v| Zeroizing::new(v.clone())))
     }
     fn list(&self, namespace: &str) -> Result<Vec<String>, PushError> {
         Ok(self
@@ -66,6 +84,16 @@ impl PushStore for MemoryStore {
         self.map.remove(&(namespace.to_string(), key.to_string()));
         Ok(())
     }
+}
+
+/// The clock offset measured against the push server (seconds, server minus device; 0 when never
+/// measured). Apply it with [`crate::clock::Clock::set_offset_seconds`] so TOTP codes follow the
+/// server's time too.
+pub fn stored_clock_offset(store: &dyn PushStore) -> Result<i64, PushError> {
+    Ok(store
+        .get(NS_META, "clock_offset")?
+        .and_then(|b| std::str::from_utf8(&b).ok()?.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Typed access on top of any [`PushStore`].
@@ -92,10 +120,7 @@ impl<'a> Records<'a> {
     /// Loads one token.
     pub fn token(&self, serial: &str) -> Result<Option<PushToken>, PushError> {
         match self.store.get(NS_TOKENS, serial)? {
-            Some(b) => {
-                let b = zeroize::Zeroizing::new(b);
-                Ok(Some(PushToken::from_record(&b)?))
-            }
+            Some(b) => Ok(Some(PushToken::from_record(&b)?)),
             None => Ok(None),
         }
     }
@@ -179,11 +204,7 @@ impl<'a> Records<'a> {
 
     /// The stored clock offset (seconds, server minus device), 0 when never measured.
     pub fn clock_offset(&self) -> Result<i64, PushError> {
-        Ok(self
-            .store
-            .get(NS_META, "clock_offset")?
-            .and_then(|b| std::str::from_utf8(&b).ok()?.parse().ok())
-            .unwrap_or(0))
+        stored_clock_offset(&*self.store)
     }
 
     /// Stores the clock offset.

@@ -3,9 +3,8 @@
 //! `enroll <otpauth://pipush/…>`, `poll [--json]`, `approve <id> [--answer X] [--json]`,
 //! `deny <id> --reason not-me|cancel`, `history [--json]`, `receive <file|->` (a payload handed
 //! over by a push service), `status [--json]`. Answering a request that is no longer pending
-//! exits non-zero with the reason.
-
-mod file_store;
+//! exits non-zero with the reason. Everything is kept sealed in the vault (`--vault`, password
+//! from `TESSERA_PASSWORD` or a prompt).
 
 use std::io::Read;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use tessera_core::clock::{Clock, SystemTimeSource, TimeSource};
 use tessera_core::push::transport::HttpsTransport;
 use tessera_core::push::{
     DEFAULT_REQUEST_TTL_SECONDS, DeclineReason, HistoryEntry, PollOptions, PushClient, PushRequest,
-    PushStore, RequestKind,
+    RequestKind,
 };
 
 use super::Context;
@@ -104,15 +103,6 @@ impl TimeSource for Skewed {
     }
 }
 
-fn open_store(ctx: &Context) -> anyhow::Result<Box<dyn PushStore>> {
-    let path = ctx
-        .vault_path
-        .parent()
-        .map(|d| d.join("push-store.json"))
-        .unwrap_or_else(|| "push-store.json".into());
-    Ok(Box::new(file_store::FileStore::open(&path)?))
-}
-
 /// A request as the CLI prints it.
 pub fn request_json(r: &PushRequest) -> Value {
     let mut v = json!({
@@ -165,7 +155,8 @@ fn history_json(h: &HistoryEntry) -> anyhow::Result<Value> {
 impl PushCommand {
     /// Runs the command.
     pub fn run(self, ctx: &Context) -> anyhow::Result<()> {
-        let mut store = open_store(ctx)?;
+        // Tokens (with their private keys), requests and history are sealed in the vault.
+        let mut vault = super::vault::unlock(ctx)?;
         let transport = HttpsTransport::default();
         let skew = match &self {
             PushCommand::Poll {
@@ -178,7 +169,7 @@ impl PushCommand {
             Some(s) => Clock::new(Arc::new(Skewed(s))),
             None => Clock::system(),
         };
-        let mut client = PushClient::new(store.as_mut(), &transport, clock)?;
+        let mut client = PushClient::new(&mut vault, &transport, clock)?;
         if skew.is_some() {
             client.set_persist_clock_offset(false);
         }

@@ -47,7 +47,7 @@ final class UriTests: XCTestCase {
         XCTAssertThrowsError(try parseUri(uri: "otpauth://totp/Bank:alice?secret=SECRETSECRET189&issuer=Bank")) { e in
             guard case TesseraError.InvalidUri(let message) = e else { return XCTFail("\(e)") }
             XCTAssertFalse(message.contains("SECRETSECRET") || message.contains("alice"), message)
-            XCTAssertTrue(message.contains("Base32"), message)
+            XCTAssertEqual(message, "invalid link", "a fixed message per variant; the reason goes to the log")
             XCTAssertFalse(e.localizedDescription.contains("SECRETSECRET"))
         }
     }
