@@ -22,7 +22,9 @@ rootProject.name = "tessera-android"
 include(":tessera")
 // `bindings-jvm`: the same generated API for a desktop JVM, so `logic` compiles and tests without Android.
 include(":bindings-jvm")
-// `logic`: plain-Kotlin view models and adapters over the generated API (JVM-tested).
+// `logic`: plain-Kotlin view models (JVM-tested with fakes).
 include(":logic")
+// `adapters`: the logic module's interfaces implemented over the generated API (JVM-tested against the host library).
+include(":adapters")
 // `app`: the Compose app.
 include(":app")

@@ -57,6 +57,7 @@ kotlin {
 dependencies {
     implementation(project(":tessera"))
     implementation(project(":logic"))
+    implementation(project(":adapters"))
 
     implementation(platform(libs.androidx.compose.bom))
     implementation(libs.androidx.compose.ui)

@@ -1,0 +1,128 @@
+package org.tessera.logic.core
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.tessera.core.encodeMigration
+import org.tessera.logic.AddAccountModel
+import org.tessera.logic.AddState
+import org.tessera.logic.CodesListModel
+import org.tessera.logic.OtpType
+import org.tessera.logic.Problem
+import org.tessera.logic.ProblemException
+
+/** The view models over the real library: adapters, codes and errors end to end. */
+class CoreAdaptersTest {
+    // RFC 6238 appendix B: the SHA-1 seed "12345678901234567890" in Base32, 8 digits.
+    private val rfcLink = "otpauth://totp/RFC:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=RFC"
+    private val nhsLink = "otpauth://totp/NHSmail:jo.bloggs@nhs.net?secret=JBSWY3DPEHPK3PXP&issuer=NHSmail"
+    private val hotpLink = "otpauth://hotp/VPN:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0&issuer=VPN"
+
+    @Test
+    fun codesListShowsRfc6238CodesGroupedAndSpokenByTheCore() {
+        AccountList().use { list ->
+            assertEquals(1, list.add(listOf(rfcLink)))
+            val model = CodesListModel(list)
+            model.tick(59_000) // RFC 6238: T = 59 s
+            val row = model.state.value.rows.single()
+            assertEquals("RFC", row.title)
+            assertEquals("alice@example.com", row.subtitle)
+            assertEquals("9428 7082", row.grouped)
+            assertTrue(row.accessibilityLabel.startsWith("RFC, alice@example.com. Code 9 4 2 8"), row.accessibilityLabel)
+            assertEquals(1, row.countdown!!.secondsLeft)
+            assertEquals(OtpType.TOTP, row.type)
+            val copy = model.copy(row.id, 40_000)!! // 20 s left in the same period: the current code
+            assertEquals("94287082", copy.text)
+            assertEquals(false, copy.isNextCode)
+        }
+    }
+
+    @Test
+    fun copyNearTheEndGivesTheCoresNextCode() {
+        AccountList().use { list ->
+            list.add(listOf(rfcLink))
+            val model = CodesListModel(list)
+            model.tick(1_111_111_109_000) // RFC 6238: 07081804 at T=1111111109, next period 14050471
+            val id = model.state.value.rows.single().id
+            val copy = model.copy(id, 1_111_111_109_500)!!
+            assertTrue(copy.isNextCode, "1 s left: the next code")
+            assertEquals("14050471", copy.text)
+            assertEquals("1405 0471", model.state.value.rows.single().nextGrouped)
+        }
+    }
+
+    @Test
+    fun oneCoreCallPerPeriodForTheWholeList() {
+        AccountList().use { list ->
+            list.add(listOf(rfcLink, nhsLink))
+            val model = CodesListModel(list)
+            for (s in 60L until 90L) model.tick(s * 1000)
+            assertEquals(1, model.fetches)
+            assertEquals(2, model.state.value.rows.size)
+        }
+    }
+
+    @Test
+    fun hotpAdvancesThroughRfc4226Vectors() {
+        AccountList().use { list ->
+            list.add(listOf(hotpLink))
+            val model = CodesListModel(list)
+            model.tick(0)
+            val row = model.state.value.rows.single()
+            assertEquals("755 224", row.grouped)
+            assertNull(row.countdown)
+            model.nextHotp(row.id, 0)
+            assertEquals("287 082", model.state.value.rows.single().grouped)
+            model.nextHotp(row.id, 0)
+            assertEquals("359 152", model.state.value.rows.single().grouped)
+        }
+    }
+
+    @Test
+    fun addAccountPreviewsLinksAndMigrationBatches() {
+        val model = AddAccountModel(CoreUriParser())
+        model.submitText("Key: $nhsLink")
+        val found = model.state.value as AddState.Found
+        assertEquals("NHSmail", found.accounts.single().issuer)
+        assertEquals(30, found.accounts.single().periodSeconds)
+        assertEquals("SHA1", found.accounts.single().algorithm)
+
+        val accounts = listOf(nhsLink, rfcLink).map { CoreUriParser.accountsIn(it).single() }
+        val batch = encodeMigration(accounts).single()
+        model.reset()
+        model.scanned(batch)
+        assertEquals(listOf("NHSmail", "RFC"), (model.state.value as AddState.Found).accounts.map { it.issuer })
+    }
+
+    @Test
+    fun badLinksBecomeInvalidUriProblems() {
+        val model = AddAccountModel(CoreUriParser())
+        model.submitText("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=99\notpauth://totp/ok?secret=JBSWY3DPEHPK3PXP")
+        assertEquals(AddState.Invalid(listOf(1), Problem.INVALID_URI), model.state.value)
+        AccountList().use { list ->
+            val e = assertThrows(ProblemException::class.java) { list.add(listOf(nhsLink, "otpauth://totp/x?secret=!!")) }
+            assertEquals(Problem.INVALID_URI, e.problem)
+            assertTrue(list.snapshot().isEmpty(), "one bad link adds nothing")
+        }
+    }
+
+    @Test
+    fun duplicatesAreNotAddedTwiceAndDeleteAndFavouriteWork() {
+        AccountList().use { list ->
+            assertEquals(2, list.add(listOf(nhsLink, rfcLink)))
+            assertEquals(0, list.add(listOf(nhsLink)))
+            val model = CodesListModel(list)
+            model.tick(59_000)
+            val rfcId = model.state.value.rows.first { it.title == "RFC" }.id
+            list.setFavourite(rfcId, true)
+            model.invalidate(60_000)
+            assertEquals(listOf("RFC", "NHSmail"), model.state.value.rows.map { it.title })
+            list.delete(rfcId)
+            model.invalidate(61_000)
+            assertEquals(listOf("NHSmail"), model.state.value.rows.map { it.title })
+            assertEquals(Problem.NOT_FOUND, assertThrows(ProblemException::class.java) { list.delete(rfcId) }.problem)
+        }
+    }
+}

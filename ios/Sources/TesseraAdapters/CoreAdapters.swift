@@ -1,0 +1,155 @@
+import Foundation
+import Tessera
+import TesseraLogic
+
+extension TesseraError {
+    /// The category a screen acts on (the core's message never holds secrets).
+    public var problem: Problem {
+        switch self {
+        case .InvalidUri: return .invalidURI
+        case .WrongPassword: return .wrongPassword
+        case .Corrupted, .Unsupported: return .corrupted
+        case .Locked: return .locked
+        case .NotFound: return .notFound
+        case .Network: return .network
+        case .KeyStore: return .keyUnavailable
+        case .InvalidInput, .Busy, .Internal: return .unknown
+        }
+    }
+}
+
+/// Runs a core call, turning its typed error into a `Problem` for the view models.
+func core<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as TesseraError {
+        throw error.problem
+    }
+}
+
+/// `URIParser` over the core: `parseUri` for otpauth:// links, `decodeMigration` for Google's batches.
+public final class CoreURIParser: URIParser {
+    public init() {}
+
+    public func parse(_ uri: String) throws -> [AccountPreview] {
+        try core { try CoreURIParser.accounts(in: uri) }.map(\.preview)
+    }
+
+    /// The accounts (with secrets) in `uri`; throws the core's error.
+    public static func accounts(in uri: String) throws -> [Account] {
+        let link = uri.trimmingCharacters(in: .whitespacesAndNewlines)
+        if link.lowercased().hasPrefix("otpauth-migration:") { return try decodeMigration(uri: link) }
+        return [try parseUri(uri: link)]
+    }
+}
+
+extension Account {
+    /// What the add-account screen shows (never the secret).
+    public var preview: AccountPreview {
+        AccountPreview(issuer: issuer, accountName: name, type: otpType.logic, digits: Int(digits),
+                       periodSeconds: otpType == .hotp ? nil : Int(period),
+                       algorithm: algorithm == .sha1 ? "SHA1" : algorithm == .sha256 ? "SHA256" : "SHA512")
+    }
+
+    /// A copy with other counter / favourite values (records are immutable).
+    func with(counter: UInt64? = nil, favorite: Bool? = nil) -> Account {
+        Account(otpType: otpType, issuer: issuer, name: name, secretBase32: secretBase32, algorithm: algorithm,
+                digits: digits, period: period, counter: counter ?? self.counter, groups: groups, note: note,
+                favorite: favorite ?? self.favorite, extra: extra)
+    }
+}
+
+extension Tessera.OtpType {
+    /// The core's OTP type as TesseraLogic's.
+    public var logic: TesseraLogic.OtpType {
+        switch self {
+        case .totp: return .totp
+        case .hotp: return .hotp
+        case .steam: return .steam
+        }
+    }
+}
+
+/// Accounts held in memory with their codes from the core's `CodeBook`: every row in one FFI call,
+/// HMAC keys prepared once per change. The app's `CodeSource` and `AccountStore` until the vault is
+/// exported through the bindings, and the real-library fixture of the logic tests. Thread-safe.
+public final class AccountList: CodeSource, AccountStore {
+    private let lock = NSLock()
+    private var ids: [String] = []
+    private var accounts: [Account] = []
+    private var book: CodeBook?
+    private var nextId = 1
+
+    public init() {}
+
+    /// The accounts with their ids (secrets included: never log them).
+    public func snapshot() -> [(id: String, account: Account)] {
+        lock.lock(); defer { lock.unlock() }
+        return Array(zip(ids, accounts)).map { (id: $0.0, account: $0.1) }
+    }
+
+    public func codes(at unixSeconds: Int64) throws -> [AccountCode] {
+        lock.lock(); defer { lock.unlock() }
+        let entries = try core { try codeBook().codesAt(unixSeconds: UInt64(max(0, unixSeconds))) }
+        return try entries.map(row)
+    }
+
+    public func nextHOTP(id: String, at unixSeconds: Int64) throws -> AccountCode {
+        lock.lock(); defer { lock.unlock() }
+        guard let i = ids.firstIndex(of: id), accounts[i].otpType == .hotp else { throw Problem.notFound }
+        accounts[i] = accounts[i].with(counter: accounts[i].counter + 1)
+        book = nil
+        return try row(try core { try codeBook().codesAt(unixSeconds: UInt64(max(0, unixSeconds))) }[i])
+    }
+
+    public func add(links: [String]) throws -> Int {
+        // Parse everything first: one bad link adds nothing.
+        let parsed = try links.flatMap { link in try core { try CoreURIParser.accounts(in: link) } }
+        lock.lock(); defer { lock.unlock() }
+        var added = 0
+        for candidate in parsed where !accounts.contains(where: {
+            $0.secretBase32 == candidate.secretBase32 && $0.issuer == candidate.issuer && $0.name == candidate.name
+        }) {
+            _ = try core { try CodeBook(accounts: [candidate]) } // refuses an account that cannot make codes
+            ids.append("a\(nextId)")
+            nextId += 1
+            accounts.append(candidate)
+            added += 1
+        }
+        book = nil
+        return added
+    }
+
+    public func delete(id: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        guard let i = ids.firstIndex(of: id) else { throw Problem.notFound }
+        ids.remove(at: i)
+        accounts.remove(at: i)
+        book = nil
+    }
+
+    public func setFavourite(id: String, favourite: Bool) throws {
+        lock.lock(); defer { lock.unlock() }
+        guard let i = ids.firstIndex(of: id) else { throw Problem.notFound }
+        accounts[i] = accounts[i].with(favorite: favourite)
+        book = nil
+    }
+
+    private func codeBook() throws -> CodeBook {
+        if let book { return book }
+        let made = try CodeBook(accounts: accounts)
+        book = made
+        return made
+    }
+
+    /// A CodeBook row (its id is the position in the book) as the list's `AccountCode`.
+    private func row(_ e: CodeEntry) throws -> AccountCode {
+        guard let i = Int(e.id), ids.indices.contains(i) else { throw Problem.unknown }
+        let timeBased = e.otpType != .hotp
+        return AccountCode(id: ids[i], issuer: e.issuer, accountName: e.name, groups: accounts[i].groups,
+                           favourite: e.favorite, type: e.otpType.logic, code: e.code, grouped: e.grouped,
+                           spoken: e.spoken, nextCode: timeBased ? e.nextCode : nil,
+                           nextGrouped: timeBased ? formatGrouped(code: e.nextCode) : nil,
+                           periodSeconds: e.period.map { Int($0) })
+    }
+}
