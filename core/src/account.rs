@@ -255,7 +255,9 @@ pub enum SecretError {
 }
 
 /// One authenticator account: who it is for, its secret and how codes are computed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows neither the secret nor the note (people keep backup codes in notes).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Account {
     /// The service (e.g. "Microsoft"); may be empty.
     pub issuer: String,
@@ -274,6 +276,21 @@ pub struct Account {
     pub note: String,
     /// Pinned to the top of the list.
     pub favorite: bool,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &self.secret)
+            .field("params", &self.params)
+            .field("meta_keys", &self.meta.keys().collect::<Vec<_>>())
+            .field("groups", &self.groups)
+            .field("note", &format_args!("<redacted {} chars>", self.note.chars().count()))
+            .field("favorite", &self.favorite)
+            .finish()
+    }
 }
 
 impl Account {
@@ -350,6 +367,10 @@ mod tests {
         let d = format!("{:?}", Account::totp("I", "n", s));
         assert!(!d.contains("JBSW") && !d.contains("72, 101"), "{d}");
         assert!(d.contains("redacted"));
+        let mut a = Account::totp("I", "n", Secret::new(vec![1; 10]));
+        a.note = "backup code 1234-5678".into();
+        let d = format!("{a:?}");
+        assert!(!d.contains("1234-5678"), "{d}");
     }
 
     #[test]
