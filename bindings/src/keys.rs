@@ -75,10 +75,13 @@ impl CoreProtector for Recorder {
     }
 }
 
+/// (wrapped bytes, the key they unwrap to) for each slot the foreign protector opened.
+pub(crate) type Unwrapped = Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>;
+
 /// Answers core from the foreign protector's results.
 pub(crate) struct Replay {
-    /// (wrapped bytes, the unwrapped key) for each slot the foreign protector opened.
-    pub(crate) unwrapped: Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>,
+    /// What the foreign protector unwrapped.
+    pub(crate) unwrapped: Unwrapped,
     /// (key, wrapped bytes) from `wrap_key`.
     pub(crate) wrapped: Option<(Zeroizing<Vec<u8>>, Vec<u8>)>,
 }

@@ -5,6 +5,7 @@
 //! adapters of [`crate::keys`], the clock is read before locking, and log records produced while
 //! locked are delivered after unlocking ([`crate::logging`]).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -15,7 +16,7 @@ use zeroize::Zeroizing;
 use crate::account::{Account, HashAlgorithm, OtpType};
 use crate::clock::Clock;
 use crate::error::{TesseraError, internal, invalid_input, unsupported};
-use crate::keys::{KeyProtector, Recorder, Replay};
+use crate::keys::{KeyProtector, Recorder, Replay, Unwrapped};
 use crate::logging;
 use crate::otp::CodeEntry;
 
@@ -202,7 +203,7 @@ impl Vault {
     fn ask_unwrap(
         protector: &Arc<dyn KeyProtector>,
         wrapped: Vec<Vec<u8>>,
-    ) -> Result<Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>, TesseraError> {
+    ) -> Result<Unwrapped, TesseraError> {
         let mut opened = Vec::new();
         let mut first_error = None;
         for w in wrapped {
@@ -390,25 +391,37 @@ impl Vault {
     /// Every entry's row at `unix_seconds`, in list order, in one call. HOTP rows have empty
     /// `code`/`next_code` (a counter code is produced only by `next_hotp`).
     pub fn codes_at(&self, unix_seconds: u64) -> Result<Vec<CodeEntry>, TesseraError> {
-        let (rows, favorites) = self.with(|v| {
+        let (rows, infos, next) = self.with(|v| {
             let rows = v.codes_at(unix_seconds)?;
-            let fav: std::collections::HashSet<String> = v
-                .list()?
-                .into_iter()
-                .filter(|e| e.favorite)
-                .map(|e| e.id.0)
-                .collect();
-            Ok((rows, fav))
+            let infos: HashMap<String, EntryInfo> =
+                v.list()?.into_iter().map(|e| (e.id.0.clone(), e)).collect();
+            // The next period's codes: one more pass per distinct period (usually just 30 s).
+            let mut periods: Vec<u32> = rows.iter().filter_map(|r| r.period).collect();
+            periods.sort_unstable();
+            periods.dedup();
+            let mut next: HashMap<String, String> = HashMap::new();
+            for p in periods {
+                for r in v.codes_at(unix_seconds.saturating_add(u64::from(p)))? {
+                    if r.period == Some(p)
+                        && let Some(code) = r.code
+                    {
+                        next.insert(r.id.0, code);
+                    }
+                }
+            }
+            Ok((rows, infos, next))
         })?;
         Ok(rows
             .into_iter()
             .map(|r| {
                 let code = r.code.unwrap_or_default();
+                let info = infos.get(&r.id.0);
                 CodeEntry {
-                    favorite: favorites.contains(&r.id.0),
+                    issuer: info.map(|i| i.issuer.clone()).unwrap_or_default(),
+                    name: info.map(|i| i.name.clone()).unwrap_or_default(),
+                    favorite: info.is_some_and(|i| i.favorite),
+                    next_code: next.get(&r.id.0).cloned().unwrap_or_default(),
                     id: r.id.0,
-                    issuer: r.issuer,
-                    name: r.name,
                     otp_type: match r.kind {
                         "hotp" => OtpType::Hotp,
                         "steam" => OtpType::Steam,
@@ -417,7 +430,6 @@ impl Vault {
                     grouped: tessera_core::format::grouped(&code),
                     spoken: tessera_core::format::spoken(&code),
                     code,
-                    next_code: r.next_code.unwrap_or_default(),
                     seconds_remaining: r.seconds_remaining,
                     period: r.period,
                 }
