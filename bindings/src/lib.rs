@@ -20,6 +20,7 @@ uniffi::setup_scaffolding!();
 pub mod account;
 pub mod clock;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod keys;
 pub mod logging;

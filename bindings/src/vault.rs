@@ -188,7 +188,7 @@ impl Vault {
     }
 
     /// Runs `f` on the open vault under the lock (log delivery deferred until it is released).
-    fn with<R>(
+    pub(crate) fn with<R>(
         &self,
         f: impl FnOnce(&mut CoreVault) -> Result<R, VaultError>,
     ) -> Result<R, TesseraError> {
