@@ -170,7 +170,9 @@ impl From<BackupError> for TesseraError {
     fn from(e: BackupError) -> Self {
         match e {
             BackupError::WrongPassword => TesseraError::WrongPassword,
-            BackupError::PasswordRequired => invalid_input("the backup is encrypted: a password is needed"),
+            BackupError::PasswordRequired => {
+                invalid_input("the backup is encrypted: a password is needed")
+            }
             BackupError::UnsupportedVersion(_) => unsupported("a backup from a newer Tessera"),
             BackupError::NotABackup | BackupError::Malformed(_) | BackupError::KdfParams(_) => {
                 log::debug!(target: "tessera::bindings", "backup: {e}");
@@ -195,7 +197,11 @@ fn export_core(
     if password.is_some() && !CoreFormat::from(format).supports_password() {
         return Err(invalid_input("this export format cannot be encrypted"));
     }
-    let out = core_export::export(accounts, format.into(), password.as_ref().map(|p| p.as_str()))?;
+    let out = core_export::export(
+        accounts,
+        format.into(),
+        password.as_ref().map(|p| p.as_str()),
+    )?;
     Ok(ExportedFile {
         bytes: out.bytes.to_vec(),
         warnings: out.warnings,

@@ -10,6 +10,8 @@
 //! - [`keys`]: the foreign `KeyProtector` trait (Android Keystore / iOS Keychain).
 //! - [`vault`]: the encrypted `Vault` object.
 //! - [`import`]: other apps' export files.
+//! - [`export`]: exports (Tessera backup, Aegis, otpauth lists, Google migration) and backup checks.
+//! - [`push`]: push sign-in approvals over the vault, with the foreign `HttpTransport` trait.
 //!
 //! Generate the foreign code in library mode from an unstripped build:
 //! `cargo run -p uniffi-bindgen -- generate --library target/debug/libtessera.so --language kotlin
@@ -25,6 +27,7 @@ pub mod import;
 pub mod keys;
 pub mod logging;
 pub mod otp;
+pub mod push;
 pub mod uri;
 pub mod vault;
 

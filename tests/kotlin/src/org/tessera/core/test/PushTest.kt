@@ -1,0 +1,92 @@
+package org.tessera.core.test
+
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.atomic.AtomicInteger
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.tessera.core.Clock
+import org.tessera.core.HttpRequest
+import org.tessera.core.HttpResponse
+import org.tessera.core.HttpTransport
+import org.tessera.core.PushApprovals
+import org.tessera.core.TesseraException
+import org.tessera.core.createVault
+import org.tessera.core.kdfInsecureForTests
+
+/** A transport written in Kotlin that must not be reached (or fails like a dead network). */
+class OfflineTransport : HttpTransport {
+    val calls = AtomicInteger()
+    override fun send(request: HttpRequest): HttpResponse {
+        calls.incrementAndGet()
+        throw TesseraException.Network("offline")
+    }
+}
+
+class PushTest {
+    private val dir: File = Files.createTempDirectory("tessera-push-test").toFile()
+
+    @AfterEach fun cleanup() { dir.deleteRecursively() }
+
+    private fun vault() = createVault(File(dir, "v.db").path, "pw", kdfInsecureForTests()).vault
+
+    @Test
+    fun `a fresh vault has no tokens, requests or history`() {
+        vault().use { v ->
+            val push = PushApprovals(v, OfflineTransport(), Clock.fixed(1_700_000_000u))
+            assertTrue(push.tokens().isEmpty())
+            assertTrue(push.requests().isEmpty())
+            assertTrue(push.pending().isEmpty())
+            assertTrue(push.history().isEmpty())
+            assertEquals("[]", push.historyJson())
+            assertEquals(0L, push.clockOffsetSeconds())
+            val poll = push.poll()
+            assertEquals(0u, poll.newRequests)
+            assertTrue(poll.errors.isEmpty())
+        }
+    }
+
+    @Test
+    fun `malformed enrollment links are typed errors and never reach the network`() {
+        vault().use { v ->
+            val transport = OfflineTransport()
+            val push = PushApprovals(v, transport, null)
+            for (bad in listOf("", "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "otpauth://pipush/x", "otpauth://pipush/PIPU1?url=ftp://x")) {
+                assertThrows(TesseraException.InvalidUri::class.java, { push.enroll(bad) }, bad)
+            }
+            assertEquals(0, transport.calls.get())
+            assertTrue(push.tokens().isEmpty())
+        }
+    }
+
+    @Test
+    fun `a forged payload is refused with a typed error and recorded in the history`() {
+        vault().use { v ->
+            val push = PushApprovals(v, OfflineTransport(), Clock.fixed(1_700_000_000u))
+            val forged = """{"nonce":"ABCDEFGHIJKLMNOP","serial":"PIPU0001ABCD","url":"https://pi.example.com/ttype/push",
+                "question":"Sign in?","title":"privacyIDEA","sslverify":"1","signature":"AAAA"}""".toByteArray()
+            assertThrows(TesseraException.InvalidInput::class.java) { push.receivePayload(forged) }
+            assertThrows(TesseraException.InvalidInput::class.java) { push.receivePayload("not json".toByteArray()) }
+            val history = push.history()
+            assertEquals(2, history.size, history.toString())
+            assertTrue(history.all { it.event == "refused" })
+            assertEquals(1_700_000_000uL, history[0].at)
+            assertTrue(push.pending().isEmpty(), "nothing was accepted")
+            assertTrue(push.historyJson().contains("\"event\":\"refused\""))
+            assertThrows(TesseraException.NotFound::class.java) { push.approve("ABCDEFGHIJKLMNOP", null) }
+        }
+    }
+
+    @Test
+    fun `a locked vault is a typed error`() {
+        vault().use { v ->
+            val push = PushApprovals(v, OfflineTransport(), null)
+            v.lock()
+            assertThrows(TesseraException.Locked::class.java) { push.history() }
+        }
+    }
+}
