@@ -90,3 +90,70 @@ class PushTest {
         }
     }
 }
+
+class PushFlowTest {
+    private val dir: File = Files.createTempDirectory("tessera-push-flow").toFile()
+    private val url = "https://pi.example.com/ttype/push"
+    private val serial = "PIPU0001ABCD"
+    private val enrollUri =
+        "otpauth://pipush/alice?url=https%3A%2F%2Fpi.example.com%2Fttype%2Fpush&ttl=10&issuer=privacyIDEA" +
+            "&enrollment_credential=ONE-TIME&v=1&serial=$serial&sslverify=1&poll_only=True"
+
+    @AfterEach fun cleanup() { dir.deleteRecursively() }
+
+    @Test
+    fun `enroll, receive a signed request, approve and deny through a Kotlin transport`() {
+        val server = SimulatedPushServer()
+        createVault(File(dir, "v.db").path, "pw", kdfInsecureForTests()).vault.use { v ->
+            val push = PushApprovals(v, server, Clock.fixed(1_700_000_000u))
+            val token = push.enroll(enrollUri)
+            assertEquals(serial, token.serial)
+            assertEquals("privacyIDEA", token.issuer)
+            assertEquals(listOf(serial), push.tokens().map { it.serial })
+            assertThrows(TesseraException.InvalidInput::class.java) { push.enroll(enrollUri) }
+
+            val first = push.receivePayload(server.payload(serial, "NONCEONE", url))
+            assertEquals("pending", first.state)
+            assertEquals("Sign in as alice?", first.question)
+            assertEquals(1_700_000_120uL, first.expiresAt)
+            assertEquals(listOf("NONCEONE"), push.pending().map { it.id })
+            assertEquals(null, push.approve("NONCEONE", null))
+            assertTrue(push.pending().isEmpty())
+            assertEquals("approved", push.requests().single().state)
+            // The same challenge again is a replay.
+            assertThrows(TesseraException.InvalidInput::class.java) { push.receivePayload(server.payload(serial, "NONCEONE", url)) }
+            assertThrows(TesseraException.InvalidInput::class.java) { push.approve("NONCEONE", null) }
+
+            // A tampered question breaks the server signature.
+            val tampered = String(server.payload(serial, "NONCETWO", url)).replace("alice", "mallory").toByteArray()
+            assertThrows(TesseraException.InvalidInput::class.java) { push.receivePayload(tampered) }
+
+            push.receivePayload(server.payload(serial, "NONCE3", url))
+            val denied = push.deny("NONCE3", org.tessera.core.DeclineReason.NOT_ME)
+            assertEquals("denied", denied.state)
+            assertEquals("not-me", denied.stateReason)
+
+            val events = push.history().map { it.event }
+            assertEquals(listOf("received", "approved", "refused", "refused", "received", "denied"), events)
+            val json = push.historyJson()
+            assertFalse(json.contains(server.sign("x").take(16)), "no signatures in the history")
+            assertTrue(server.requests.all { it.url == url })
+        }
+    }
+
+    @Test
+    fun `a server that refuses the answer and a dead network are typed errors`() {
+        val server = SimulatedPushServer()
+        createVault(File(dir, "v.db").path, "pw", kdfInsecureForTests()).vault.use { v ->
+            val push = PushApprovals(v, server, Clock.fixed(1_700_000_000u))
+            push.enroll(enrollUri)
+            push.receivePayload(server.payload(serial, "NONCEONE", url))
+            server.acceptAnswers = false
+            assertThrows(TesseraException::class.java) { push.approve("NONCEONE", null) }
+            val offline = PushApprovals(v, OfflineTransport(), Clock.fixed(1_700_000_000u))
+            push.receivePayload(server.payload(serial, "NONCETWO", url))
+            assertThrows(TesseraException.Network::class.java) { offline.approve("NONCETWO", null) }
+            assertEquals("pending", offline.requests().first { it.id == "NONCETWO" }.state)
+        }
+    }
+}
