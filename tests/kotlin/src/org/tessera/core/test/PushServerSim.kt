@@ -77,7 +77,7 @@ class SimulatedPushServer : HttpTransport {
         requests.add(request)
         val p = request.params.associate { it.name to it.value }
         if (p.containsKey("enrollment_credential")) {
-            if (p["enrollment_credential"] != "ONE-TIME") return reply("""{"result":{"status":false,"error":{"code":905,"message":"bad credential"}}}""")
+            if (p["enrollment_credential"] != "ONETIME42") return reply("""{"result":{"status":false,"error":{"code":905,"message":"bad credential"}}}""")
             devicePublicKey = KeyFactory.getInstance("RSA").generatePublic(X509EncodedKeySpec(Base64.getDecoder().decode(p["pubkey"])))
             val key = Base64.getEncoder().encodeToString(pkcs1())
             return reply("""{"result":{"status":true,"value":true},"detail":{"rollout_state":"enrolled","public_key":"$key"}}""")
