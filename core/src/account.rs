@@ -287,7 +287,10 @@ impl fmt::Debug for Account {
             .field("params", &self.params)
             .field("meta_keys", &self.meta.keys().collect::<Vec<_>>())
             .field("groups", &self.groups)
-            .field("note", &format_args!("<redacted {} chars>", self.note.chars().count()))
+            .field(
+                "note",
+                &format_args!("<redacted {} chars>", self.note.chars().count()),
+            )
             .field("favorite", &self.favorite)
             .finish()
     }
