@@ -251,12 +251,20 @@ impl CodesArgs {
     /// Runs the command.
     pub fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let v = unlock(ctx)?;
-        print_codes(
-            &v,
-            self.at.unwrap_or_else(|| Clock::system().now()),
-            self.json,
-        )
+        let t = self.at.unwrap_or_else(|| corrected_clock(&v).now());
+        print_codes(&v, t, self.json)
     }
+}
+
+/// The system clock corrected by the offset measured against a push server (0 until one is
+/// measured), so codes follow the server's time when the device clock drifts.
+fn corrected_clock(v: &Vault) -> Clock {
+    let clock = Clock::system();
+    match tessera_core::push::stored_clock_offset(v) {
+        Ok(offset) => clock.set_offset_seconds(offset),
+        Err(e) => log::warn!("clock offset unavailable, using the device clock: {e}"),
+    }
+    clock
 }
 
 fn print_codes(v: &Vault, t: u64, as_json: bool) -> anyhow::Result<()> {
@@ -436,7 +444,7 @@ impl PasswdArgs {
 pub fn show_default(ctx: &Context) -> anyhow::Result<()> {
     if ctx.vault_path.exists() {
         let v = unlock(ctx)?;
-        return print_codes(&v, Clock::system().now(), false);
+        return print_codes(&v, corrected_clock(&v).now(), false);
     }
     let now = Clock::system().now();
     let demo: Account = uri::parse(DEMO_URI)?;
