@@ -10,7 +10,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tessera_core::Account as CoreAccount;
-use tessera_core::vault::{EntryId, EntryInfo, KdfParams, Vault as CoreVault, VaultError};
+use tessera_core::vault::{
+    EntryId, EntryInfo, EntryUpdate, KdfParams, Vault as CoreVault, VaultError,
+};
 use zeroize::Zeroizing;
 
 use crate::account::{Account, HashAlgorithm, OtpType};
@@ -453,6 +455,40 @@ impl Vault {
     /// Changes an entry's issuer and name.
     pub fn rename(&self, id: String, issuer: String, name: String) -> Result<(), TesseraError> {
         self.with(|v| v.rename(&EntryId(id), &issuer, &name))
+    }
+
+    /// Pins an entry to the top of the list, or unpins it. Errors: `NotFound`, `Locked`.
+    pub fn set_favorite(&self, id: String, favorite: bool) -> Result<(), TesseraError> {
+        let update = EntryUpdate {
+            favorite: Some(favorite),
+            ..EntryUpdate::default()
+        };
+        self.with(|v| v.update(&EntryId(id), &update))
+    }
+
+    /// Replaces an entry's groups (tags). Errors: `NotFound`, `Locked`.
+    pub fn set_groups(&self, id: String, groups: Vec<String>) -> Result<(), TesseraError> {
+        let update = EntryUpdate {
+            groups: Some(groups),
+            ..EntryUpdate::default()
+        };
+        self.with(|v| v.update(&EntryId(id), &update))
+    }
+
+    /// Replaces an entry's note (sealed like the secret); an empty note removes it.
+    /// Errors: `NotFound`, `Locked`.
+    pub fn set_note(&self, id: String, note: String) -> Result<(), TesseraError> {
+        let update = EntryUpdate {
+            note: Some(note),
+            ..EntryUpdate::default()
+        };
+        self.with(|v| v.update(&EntryId(id), &update))
+    }
+
+    /// Counts one use of an entry's code (the user copied it); the list can sort by use.
+    /// Errors: `NotFound`, `Locked`.
+    pub fn record_use(&self, id: String) -> Result<(), TesseraError> {
+        self.with(|v| v.record_use(&EntryId(id)))
     }
 
     /// Deletes an entry. Errors: `NotFound`.
