@@ -1,4 +1,5 @@
-// Adapters from the logic module's interfaces (CodeSource, UriParser, AccountStore) to the generated
+// Adapters from the logic module's interfaces (CodeSource, AccountStore, BackupService, ApprovalSource,
+// PushInbox, TimeService, UriParser) and the KeyWrapper bridge to the generated
 // API (org.tessera.core). Kept apart from `logic` so the view models stay pure Kotlin, testable with
 // fakes and no native library; these tests run against the host libtessera.
 plugins {

@@ -13,16 +13,20 @@ import org.tessera.logic.OtpType
 import org.tessera.logic.Problem
 import org.tessera.logic.ProblemException
 
-/** The view models over the real library: adapters, codes and errors end to end. */
+/** The view models over the real library: a vault-backed [VaultAccounts], codes and errors end to end. */
 class CoreAdaptersTest {
-    // RFC 6238 appendix B: the SHA-1 seed "12345678901234567890" in Base32, 8 digits.
-    private val rfcLink = "otpauth://totp/RFC:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=RFC"
-    private val nhsLink = "otpauth://totp/NHSmail:jo.bloggs@nhs.net?secret=JBSWY3DPEHPK3PXP&issuer=NHSmail"
-    private val hotpLink = "otpauth://hotp/VPN:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0&issuer=VPN"
+    private val rfcLink = Links.RFC
+    private val nhsLink = Links.NHS
+    private val hotpLink = Links.HOTP
+
+    /** Runs [block] with accounts over a fresh vault in a temporary directory. */
+    private fun withAccounts(block: (VaultAccounts) -> Unit) = TempDir().use { tmp ->
+        tmp.vault("v.tessera").vault.use { v -> block(VaultAccounts(v)) }
+    }
 
     @Test
     fun codesListShowsRfc6238CodesGroupedAndSpokenByTheCore() {
-        AccountList().use { list ->
+        withAccounts { list ->
             assertEquals(1, list.add(listOf(rfcLink)))
             val model = CodesListModel(list)
             model.tick(59_000) // RFC 6238: T = 59 s
@@ -41,7 +45,7 @@ class CoreAdaptersTest {
 
     @Test
     fun copyNearTheEndGivesTheCoresNextCode() {
-        AccountList().use { list ->
+        withAccounts { list ->
             list.add(listOf(rfcLink))
             val model = CodesListModel(list)
             model.tick(1_111_111_109_000) // RFC 6238: 07081804 at T=1111111109, next period 14050471
@@ -55,7 +59,7 @@ class CoreAdaptersTest {
 
     @Test
     fun oneCoreCallPerPeriodForTheWholeList() {
-        AccountList().use { list ->
+        withAccounts { list ->
             list.add(listOf(rfcLink, nhsLink))
             val model = CodesListModel(list)
             for (s in 60L until 90L) model.tick(s * 1000)
@@ -66,17 +70,21 @@ class CoreAdaptersTest {
 
     @Test
     fun hotpAdvancesThroughRfc4226Vectors() {
-        AccountList().use { list ->
+        withAccounts { list ->
             list.add(listOf(hotpLink))
             val model = CodesListModel(list)
             model.tick(0)
             val row = model.state.value.rows.single()
-            assertEquals("755 224", row.grouped)
+            assertEquals("", row.grouped, "no HOTP code until the user asks for one")
             assertNull(row.countdown)
             model.nextHotp(row.id, 0)
-            assertEquals("287 082", model.state.value.rows.single().grouped)
+            assertEquals("755 224", model.state.value.rows.single().grouped) // counter 0
             model.nextHotp(row.id, 0)
-            assertEquals("359 152", model.state.value.rows.single().grouped)
+            assertEquals("287 082", model.state.value.rows.single().grouped) // counter 1
+            model.invalidate(1_000)
+            assertEquals("287 082", model.state.value.rows.single().grouped, "the last code stays on screen")
+            model.nextHotp(row.id, 2_000)
+            assertEquals("359 152", model.state.value.rows.single().grouped) // counter 2
         }
     }
 
@@ -101,16 +109,16 @@ class CoreAdaptersTest {
         val model = AddAccountModel(CoreUriParser())
         model.submitText("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=99\notpauth://totp/ok?secret=JBSWY3DPEHPK3PXP")
         assertEquals(AddState.Invalid(listOf(1), Problem.INVALID_URI), model.state.value)
-        AccountList().use { list ->
+        withAccounts { list ->
             val e = assertThrows(ProblemException::class.java) { list.add(listOf(nhsLink, "otpauth://totp/x?secret=!!")) }
             assertEquals(Problem.INVALID_URI, e.problem)
-            assertTrue(list.snapshot().isEmpty(), "one bad link adds nothing")
+            assertTrue(list.codesAt(0).isEmpty(), "one bad link adds nothing")
         }
     }
 
     @Test
     fun duplicatesAreNotAddedTwiceAndDeleteAndFavouriteWork() {
-        AccountList().use { list ->
+        withAccounts { list ->
             assertEquals(2, list.add(listOf(nhsLink, rfcLink)))
             assertEquals(0, list.add(listOf(nhsLink)))
             val model = CodesListModel(list)

@@ -1,0 +1,61 @@
+package org.tessera.logic.core
+
+import org.tessera.core.KdfSettings
+import org.tessera.core.Vault
+import org.tessera.core.createVault
+import java.io.File
+
+/**
+ * An unlocked [vault] and, only right after it was created, the [recoveryKey] the user must write
+ * down: the core never shows it again, and it is the only way in when the platform key is lost
+ * (screen lock removed, new phone).
+ */
+class OpenedVault(
+    /** The unlocked vault; the caller closes it. */
+    val vault: Vault,
+    /** The new vault's recovery key, to show once; `null` when an existing vault was opened. */
+    val recoveryKey: String?,
+) : AutoCloseable {
+    /** Closes [vault] (this handle; the core forgets the key when the last one goes). */
+    override fun close() = vault.close()
+}
+
+/** Opens the app's vault file with the platform key, creating it on first run. */
+object VaultFile {
+    /** The label of the platform key's slot in the vault (shown by `tessera vault slots`). */
+    const val PROTECTOR_LABEL = "phone key store"
+
+    /**
+     * Opens the vault at [path] and unlocks it with [wrapper]; when there is no file yet, creates
+     * one with a recovery key and a slot sealed by [wrapper] ([kdf]: the Argon2 cost of slots the
+     * core derives from text; the core's default when `null`).
+     *
+     * A creation that fails half-way (the platform refused to seal the key) removes the new file,
+     * so the next attempt starts afresh instead of leaving a vault only a never-shown recovery key
+     * opens. Throws [org.tessera.logic.ProblemException]: KEY_UNAVAILABLE when the platform key
+     * refuses, CORRUPTED for a damaged file.
+     */
+    fun openOrCreate(path: String, wrapper: KeyWrapper, kdf: KdfSettings? = null): OpenedVault {
+        val protector = KeyWrapperProtector(wrapper)
+        if (File(path).exists()) {
+            val vault = core { Vault.open(path) }
+            try {
+                core { vault.unlockWithProtector(protector) }
+            } catch (e: Exception) {
+                vault.close()
+                throw e
+            }
+            return OpenedVault(vault, null)
+        }
+        val created = core { createVault(path, null, kdf) }
+        try {
+            core { created.vault.addProtectorSlot(protector, PROTECTOR_LABEL) }
+        } catch (e: Exception) {
+            created.vault.shutdown()
+            created.vault.close()
+            for (suffix in listOf("", "-wal", "-shm", "-journal")) File(path + suffix).delete()
+            throw e
+        }
+        return OpenedVault(created.vault, created.recoveryKey)
+    }
+}
