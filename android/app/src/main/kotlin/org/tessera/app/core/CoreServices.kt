@@ -3,71 +3,80 @@ package org.tessera.app.core
 import android.content.Context
 import android.util.Log
 import org.tessera.app.security.KeystoreKeyProtector
+import org.tessera.core.Clock
 import org.tessera.core.LogLevel
 import org.tessera.core.LogRecord
 import org.tessera.core.Logger
-import org.tessera.core.accountToUri
+import org.tessera.core.PushApprovals
 import org.tessera.core.installLogger
-import org.tessera.logic.AccountStore
-import org.tessera.logic.ApprovalOutcome
-import org.tessera.logic.ApprovalRecord
-import org.tessera.logic.ApprovalRequest
-import org.tessera.logic.ApprovalSource
-import org.tessera.logic.BackupCheck
-import org.tessera.logic.BackupService
-import org.tessera.logic.DenyReason
-import org.tessera.logic.ImportReport
-import org.tessera.logic.Problem
-import org.tessera.logic.ProblemException
-import org.tessera.logic.PushInbox
-import org.tessera.logic.TimeService
-import org.tessera.logic.core.AccountList
 import org.tessera.logic.core.CoreUriParser
+import org.tessera.logic.core.PushApprovalSource
+import org.tessera.logic.core.PushClockTime
+import org.tessera.logic.core.PushInboxAdapter
+import org.tessera.logic.core.VaultAccounts
+import org.tessera.logic.core.VaultBackups
+import org.tessera.logic.core.VaultFile
 import org.tessera.logic.core.core
 import java.io.File
 
 /**
- * Builds the app's [Services] over the generated API (org.tessera.core).
+ * Builds the app's [Services] over the core's encrypted vault, through the adapters in
+ * `android/adapters` (which the JVM tests run against the real library).
  *
- * What the bindings export today: accounts, links and migration batches, the one-call code book and
- * the foreign logger. Until the vault, export/import and push are exported too, accounts live in an
- * [AccountList] that is saved as otpauth links sealed by the Android Keystore key
- * ([KeystoreKeyProtector], behind BiometricPrompt) in no-backup storage; groups, notes and
- * favourites are not kept across restarts yet, backups say "not available" and there are no push
- * tokens to poll. Each of these becomes an adapter over the core's object when it is exported.
+ * The vault is one file in no-backup storage (it must not reach cloud backups: the user's own
+ * encrypted backup is the way to move it). It is unlocked by a slot sealed with the Android
+ * Keystore key ([KeystoreKeyProtector], behind BiometricPrompt when the lock is on); on first run
+ * the core creates it with that slot and a recovery key, which [Services.recoveryKeyToShow] holds
+ * until the user has seen it. Push approvals, their clock correction and the codes share one
+ * [Clock], so a drift measured against the push server corrects the codes too.
  */
 object CoreServices {
-    private const val FILE = "accounts.sealed"
+    /** The vault's file name in [Context.getNoBackupFilesDir]. */
+    const val VAULT_FILE = "vault.tessera"
 
-    /** Opens the saved accounts (the Keystore key must be usable: unlock first). */
+    /**
+     * Opens (or, on first run, creates) the vault and wires the adapters over it. The Keystore key
+     * must be usable (authenticate first). Throws [org.tessera.logic.ProblemException]:
+     * KEY_UNAVAILABLE (not authenticated, or the key was invalidated: restore a backup),
+     * CORRUPTED (damaged file).
+     */
     fun open(context: Context, protector: KeystoreKeyProtector): Services {
         installLogger(AndroidLogger, LogLevel.INFO)
-        val file = File(context.noBackupFilesDir, FILE)
-        val links = if (file.isFile) String(protector.unwrap(file.readBytes()), Charsets.UTF_8).lines().filter { it.isNotBlank() } else emptyList()
-        val list = AccountList(links.flatMap { core { CoreUriParser.accountsIn(it) } })
-
-        fun save() {
-            val text = list.snapshot().joinToString("\n") { core { accountToUri(it.second) } }
-            val tmp = File(file.parentFile, "$FILE.tmp")
-            tmp.writeBytes(protector.wrap(text.toByteArray(Charsets.UTF_8)))
-            if (!tmp.renameTo(file)) throw ProblemException(Problem.UNKNOWN)
+        val path = File(context.noBackupFilesDir, VAULT_FILE).path
+        val opened = VaultFile.openOrCreate(path, protector)
+        val vault = opened.vault
+        val clock = Clock.system()
+        // No transport: the core's built-in HTTPS client (30 s timeout, system time for TLS).
+        val push = PushApprovals(vault, null, clock)
+        return try {
+            core { push.clockOffsetSeconds() } // loads the stored drift into the shared clock
+            val approvals = PushApprovalSource(push, poll = true)
+            val time = PushClockTime(push, correction = true)
+            val accounts = VaultAccounts(vault) { if (time.correctionEnabled()) clock.offsetSeconds() else 0L }
+            Services(
+                codes = accounts,
+                parser = CoreUriParser(),
+                accounts = accounts,
+                approvals = approvals,
+                backup = VaultBackups(vault),
+                push = PushInboxAdapter(push),
+                time = time,
+                recoveryKey = opened.recoveryKey,
+                enroll = approvals::enroll,
+                onClose = {
+                    push.close()
+                    vault.shutdown() // closes the file and forgets the key even if a screen still holds it
+                    vault.close()
+                    clock.close()
+                },
+            )
+        } catch (e: Exception) {
+            push.close()
+            vault.shutdown()
+            vault.close()
+            clock.close()
+            throw e
         }
-
-        val accounts = object : AccountStore {
-            override fun add(links: List<String>): Int = list.add(links).also { if (it > 0) save() }
-            override fun delete(id: String) = list.delete(id).also { save() }
-            override fun setFavourite(id: String, favourite: Boolean) = list.setFavourite(id, favourite)
-        }
-        return Services(
-            codes = list,
-            parser = CoreUriParser(),
-            accounts = accounts,
-            approvals = NoPushTokens,
-            backup = BackupNotExported,
-            push = PushInbox { null },
-            time = NotMeasured,
-            onClose = { list.close() },
-        )
     }
 
     /** Tessera's log records in logcat; they never contain secrets. */
@@ -81,27 +90,5 @@ object CoreServices {
                 LogLevel.DEBUG, LogLevel.TRACE -> Log.d(tag, "${record.target}: ${record.message}")
             }
         }
-    }
-
-    /** No push token can be enrolled until the push API is exported: nothing is ever pending. */
-    private object NoPushTokens : ApprovalSource {
-        override fun pending(nowSeconds: Long): List<ApprovalRequest> = emptyList()
-        override fun approve(id: String, answer: String?): ApprovalOutcome = throw ProblemException(Problem.NOT_FOUND)
-        override fun deny(id: String, reason: DenyReason) = throw ProblemException(Problem.NOT_FOUND)
-        override fun history(): List<ApprovalRecord> = emptyList()
-    }
-
-    /** Backups need the core's export API in the bindings. */
-    private object BackupNotExported : BackupService {
-        override fun export(password: String): ByteArray = throw ProblemException(Problem.UNAVAILABLE)
-        override fun import(bytes: ByteArray, fileName: String?, password: String?): ImportReport =
-            throw ProblemException(Problem.UNAVAILABLE)
-        override fun verify(bytes: ByteArray, password: String): BackupCheck = throw ProblemException(Problem.UNAVAILABLE)
-    }
-
-    /** Drift is measured against a push server; none is enrolled yet. */
-    private object NotMeasured : TimeService {
-        override fun offsetSeconds(): Long? = null
-        override fun correctionEnabled(): Boolean = false
     }
 }

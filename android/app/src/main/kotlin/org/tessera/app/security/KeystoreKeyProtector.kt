@@ -8,6 +8,7 @@ import android.security.keystore.StrongBoxUnavailableException
 import android.security.keystore.UserNotAuthenticatedException
 import org.tessera.logic.Problem
 import org.tessera.logic.ProblemException
+import org.tessera.logic.core.KeyWrapper
 import java.nio.ByteBuffer
 import java.security.KeyStore
 import javax.crypto.Cipher
@@ -18,7 +19,8 @@ import javax.crypto.spec.GCMParameterSpec
 /**
  * Wraps the vault key with an AES-256-GCM key that never leaves the Android Keystore (StrongBox
  * when the phone has one). The core calls [wrap] once when the vault is created and [unwrap] each
- * time it opens (through the `KeyProtector` foreign trait; see CoreServices).
+ * time it opens (this [KeyWrapper] reaches the core's `KeyProtector` foreign trait through the
+ * adapters' `KeyWrapperProtector`; see CoreServices).
  *
  * With [requireAuth], the Keystore key is usable only for [AUTH_VALIDITY_SECONDS] after the user
  * passed [BiometricGate] (fingerprint, face or screen lock): the core's synchronous call cannot
@@ -31,20 +33,20 @@ import javax.crypto.spec.GCMParameterSpec
 class KeystoreKeyProtector(
     private val alias: String = "org.tessera.vault-key-wrap",
     private val requireAuth: Boolean,
-) {
+) : KeyWrapper {
     private val keyStore: KeyStore = KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }
 
-    /** Encrypts [vaultKey] under the Keystore key (created on first use). */
-    fun wrap(vaultKey: ByteArray): ByteArray = guarded {
+    /** Encrypts [key] (the vault key) under the Keystore key (created on first use). */
+    override fun wrap(key: ByteArray): ByteArray = guarded {
         val cipher = Cipher.getInstance(TRANSFORMATION)
-        cipher.init(Cipher.ENCRYPT_MODE, key())
+        cipher.init(Cipher.ENCRYPT_MODE, keystoreKey())
         val iv = cipher.iv
-        val sealed = cipher.doFinal(vaultKey)
+        val sealed = cipher.doFinal(key)
         ByteBuffer.allocate(2 + iv.size + sealed.size).put(VERSION).put(iv.size.toByte()).put(iv).put(sealed).array()
     }
 
     /** Decrypts a blob made by [wrap]. */
-    fun unwrap(blob: ByteArray): ByteArray = guarded {
+    override fun unwrap(blob: ByteArray): ByteArray = guarded {
         if (blob.size < 2 + 12 + 16 || blob[0] != VERSION) throw ProblemException(Problem.CORRUPTED)
         val ivLength = blob[1].toInt() and 0xff
         if (ivLength !in 12..16 || blob.size < 2 + ivLength + 16) throw ProblemException(Problem.CORRUPTED)
@@ -59,7 +61,7 @@ class KeystoreKeyProtector(
         if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)
     }
 
-    private fun key(): SecretKey =
+    private fun keystoreKey(): SecretKey =
         keyStore.getKey(alias, null) as? SecretKey ?: generate(strongBox = Build.VERSION.SDK_INT >= 28)
 
     private fun generate(strongBox: Boolean): SecretKey {

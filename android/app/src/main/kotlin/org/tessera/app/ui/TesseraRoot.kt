@@ -95,6 +95,7 @@ fun TesseraRoot(
         LockScreen(message, onUnlock = ::unlock)
     } else {
         AppNavigation(app, open, incomingLink, onLinkConsumed, onScreenshotPolicyChanged)
+        RecoveryKeyDialog(open)
     }
 }
 
