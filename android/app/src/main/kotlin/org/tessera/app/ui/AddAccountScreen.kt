@@ -59,7 +59,8 @@ import java.util.concurrent.Executors
 /**
  * Add an account: scan with the camera, paste or type a link (or the secret key a page shows under
  * "Can't scan?"), or pick a screenshot of a QR code. What was found is shown before it is saved.
- * Other apps' export files go to the Backup screen's import.
+ * Other apps' export files go to the Backup screen's import. A privacyIDEA push enrollment code (otpauth://pipush/…)
+ * enrolls a push token for sign-in approvals instead.
  */
 @Composable
 fun AddAccountScreen(
@@ -76,9 +77,24 @@ fun AddAccountScreen(
     val context = LocalContext.current
     val scope = rememberCoroutineScope()
 
+    // privacyIDEA's push enrollment QR codes (otpauth://pipush/…) enroll a push token instead of
+    // adding a code account: the core generates the device key and registers it with the server.
+    fun enrollOr(text: String, otherwise: (String) -> Unit) {
+        if (!text.trim().startsWith("otpauth://pipush/", ignoreCase = true)) return otherwise(text)
+        scope.launch {
+            error = try {
+                withContext(Dispatchers.IO) { services.enrollPush(text.trim()) }
+                onDone()
+                null
+            } catch (e: ProblemException) {
+                problemText(e.problem)
+            }
+        }
+    }
+
     LaunchedEffect(incomingLink) {
         if (incomingLink != null) {
-            model.submitText(incomingLink)
+            enrollOr(incomingLink) { model.submitText(it) }
             onLinkConsumed()
         }
     }
@@ -86,7 +102,7 @@ fun AddAccountScreen(
         if (uri == null) return@rememberLauncherForActivityResult
         scope.launch {
             val payload = withContext(Dispatchers.Default) { QrDecoder.decode(context.contentResolver, uri) }
-            if (payload == null) error = "No QR code found in that image." else model.submitText(payload)
+            if (payload == null) error = "No QR code found in that image." else enrollOr(payload) { model.submitText(it) }
         }
     }
 
@@ -134,8 +150,8 @@ fun AddAccountScreen(
                 }
                 error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
                 when (tab) {
-                    0 -> CameraScanner(onPayload = model::scanned)
-                    1 -> PasteOrType(onLinks = { model.submitText(it) }, clipboard = {
+                    0 -> CameraScanner(onPayload = { enrollOr(it, model::scanned) })
+                    1 -> PasteOrType(onLinks = { enrollOr(it) { t -> model.submitText(t) } }, clipboard = {
                         context.getSystemService(ClipboardManager::class.java).primaryClip?.getItemAt(0)?.text?.toString().orEmpty()
                     })
                     else -> Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
