@@ -116,10 +116,10 @@ class CodesListModel(
     /**
      * The code to copy for a tap on [id] at [nowMillis]: the current code, or the next one when the
      * current code changes within [Countdown.URGENT_SECONDS] (it would be stale before it is pasted).
-     * `null` if the account is unknown.
+     * `null` if the account is unknown or has no code yet (an HOTP account before its first code).
      */
     fun copy(id: String, nowMillis: Long): CopyRequest? {
-        val c = codes.firstOrNull { it.id == id } ?: return null
+        val c = codes.firstOrNull { it.id == id }?.takeIf { it.code.isNotEmpty() } ?: return null
         val period = c.periodSeconds
         val next = c.nextCode
         if (period != null && next != null && Countdown.at(nowMillis, period).secondsLeft <= COPY_NEXT_SECONDS) {

@@ -76,6 +76,7 @@ class CoreAdaptersTest {
             model.tick(0)
             val row = model.state.value.rows.single()
             assertEquals("", row.grouped, "no HOTP code until the user asks for one")
+            assertNull(model.copy(row.id, 0), "nothing to copy yet")
             assertNull(row.countdown)
             model.nextHotp(row.id, 0)
             assertEquals("755 224", model.state.value.rows.single().grouped) // counter 0
@@ -85,6 +86,7 @@ class CoreAdaptersTest {
             assertEquals("287 082", model.state.value.rows.single().grouped, "the last code stays on screen")
             model.nextHotp(row.id, 2_000)
             assertEquals("359 152", model.state.value.rows.single().grouped) // counter 2
+            assertEquals("359152", model.copy(row.id, 2_000)!!.text)
         }
     }
 

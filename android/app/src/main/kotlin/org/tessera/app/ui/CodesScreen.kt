@@ -155,7 +155,7 @@ private fun CodeCard(row: CodeRow, onCopy: () -> Unit, onNextHotp: () -> Unit) {
                 if (row.subtitle.isNotEmpty()) Text(row.subtitle, style = MaterialTheme.typography.bodySmall)
                 val urgent = row.countdown?.urgent == true
                 Text(
-                    row.grouped,
+                    row.grouped.ifEmpty { "––– –––" }, // an HOTP account before its first code
                     fontFamily = FontFamily.Monospace,
                     fontWeight = FontWeight.Medium,
                     fontSize = 32.sp,
