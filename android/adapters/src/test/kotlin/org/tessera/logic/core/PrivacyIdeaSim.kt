@@ -56,13 +56,13 @@ class PrivacyIdeaSim(
     private val skewSeconds: Long = 0,
     /** The enrollment link's one-time credential. */
     val credential: String = "ONETIME42",
-) : HttpTransport {
     /** The server's URL for answers and polls. */
-    val url = "https://pi.example.com/ttype/push"
+    val url: String = "https://pi.example.com/ttype/push",
+) : HttpTransport {
     /** The token serial of [enrollUri]. */
     val serial = "PIPU0001ABCD"
     /** The enrollment QR code's link (poll-only, as without Firebase). */
-    val enrollUri = "otpauth://pipush/alice?url=https%3A%2F%2Fpi.example.com%2Fttype%2Fpush&ttl=10&issuer=NHS%20IdP" +
+    val enrollUri = "otpauth://pipush/alice?url=${java.net.URLEncoder.encode(url, "UTF-8")}&ttl=10&issuer=NHS%20IdP" +
         "&enrollment_credential=$credential&v=1&serial=$serial&sslverify=1&poll_only=True"
 
     private val keys = KeyPairGenerator.getInstance("RSA").apply { initialize(2048) }.generateKeyPair()

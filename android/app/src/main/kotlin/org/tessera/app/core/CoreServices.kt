@@ -13,6 +13,7 @@ import org.tessera.logic.core.CoreUriParser
 import org.tessera.logic.core.PushApprovalSource
 import org.tessera.logic.core.PushClockTime
 import org.tessera.logic.core.PushInboxAdapter
+import org.tessera.logic.core.UrlConnectionTransport
 import org.tessera.logic.core.VaultAccounts
 import org.tessera.logic.core.VaultBackups
 import org.tessera.logic.core.VaultFile
@@ -46,8 +47,8 @@ object CoreServices {
         val opened = VaultFile.openOrCreate(path, protector)
         val vault = opened.vault
         val clock = Clock.system()
-        // No transport: the core's built-in HTTPS client (30 s timeout, system time for TLS).
-        val push = PushApprovals(vault, null, clock)
+        // Android's own TLS and trust store (device-managed CAs work), not the core's fixed roots.
+        val push = PushApprovals(vault, UrlConnectionTransport(), clock)
         return try {
             core { push.clockOffsetSeconds() } // loads the stored drift into the shared clock
             val approvals = PushApprovalSource(push, poll = true)
