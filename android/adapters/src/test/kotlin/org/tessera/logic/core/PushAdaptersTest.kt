@@ -124,6 +124,20 @@ class PushAdaptersTest {
     }
 
     @Test
+    fun aServerThatRefusesTheApprovalFailsTheRequest() {
+        val sim = PrivacyIdeaSim(now)
+        withPush(sim) { _, push ->
+            val source = PushApprovalSource(push, poll = false)
+            source.enroll(sim.enrollUri)
+            PushInboxAdapter(push).deliver(sim.challenge("NONCEREF"))
+            sim.refuseAnswers = true
+            assertEquals(Problem.NETWORK, assertThrows(ProblemException::class.java) { source.approve("NONCEREF", null) }.problem)
+            assertEquals(Decision.FAILED, source.history().single().decision)
+            assertTrue(source.pending(now).isEmpty(), "a refused simple approval is over")
+        }
+    }
+
+    @Test
     fun aRequestPastItsWindowIsExpired() {
         val sim = PrivacyIdeaSim(now)
         TempDir().use { tmp ->

@@ -21,6 +21,9 @@ import org.tessera.logic.ProblemException
  *
  * When the vault is locked the payload cannot be stored; the request is then picked up by polling
  * once the user opens the app (privacyIDEA keeps it for its lifetime).
+ *
+ * Today the core enrolls tokens poll-only (it registers no FCM token with the server), so servers
+ * do not push to this service yet; it is ready for when enrollment passes the FCM token.
  */
 class TesseraMessagingService : FirebaseMessagingService() {
     override fun onMessageReceived(message: RemoteMessage) {
@@ -36,8 +39,8 @@ class TesseraMessagingService : FirebaseMessagingService() {
     }
 
     override fun onNewToken(token: String) {
-        // The new token is sent to the push server at the next enrolment or poll by the core; nothing
-        // to keep here (and never logged: a token lets anyone push to this phone).
+        // Only remembered as changed: the core does not register FCM tokens with the server yet
+        // (poll-only enrollment). Never logged: a token lets anyone push to this phone.
         getSharedPreferences("push", MODE_PRIVATE).edit().putBoolean("token_changed", true).apply()
     }
 
