@@ -53,7 +53,8 @@ fun unbase32(text: String): ByteArray {
  */
 class PrivacyIdeaSim(
     private val deviceNow: Long,
-    private val skewSeconds: Long = 0,
+    /** How far the server's clock runs ahead of [deviceNow], in seconds. */
+    @Volatile var skewSeconds: Long = 0,
     /** The enrollment link's one-time credential. */
     val credential: String = "ONETIME42",
     /** The server's URL for answers and polls. */
@@ -76,6 +77,14 @@ class PrivacyIdeaSim(
 
     /** Answers are refused (like a server that already closed the challenge). */
     @Volatile var refuseAnswers = false
+
+    /** Forgets challenges and outcomes and answers normally again (the enrollment stays). */
+    fun reset() {
+        open.clear()
+        outcomes.clear()
+        refuseAnswers = false
+        skewSeconds = 0
+    }
 
     private fun sign(message: String): String =
         base32(Signature.getInstance("SHA256withRSA").run { initSign(keys.private); update(message.toByteArray()); sign() })

@@ -17,37 +17,48 @@ import org.tessera.logic.DenyReason
 import org.tessera.logic.Problem
 import org.tessera.logic.ProblemException
 
-/** Push approvals through the adapters, against a privacyIDEA server simulated in Kotlin. */
+/**
+ * Push approvals through the adapters, against a privacyIDEA server simulated in Kotlin. Most tests
+ * start from a copy of one enrolled vault ([EnrolledVault]); the enrollment itself is tested here
+ * and, over real HTTP, in [UrlConnectionTransportTest].
+ */
 class PushAdaptersTest {
-    private val now = 1_700_000_000L
+    private val now = EnrolledVault.NOW
 
-    private fun withPush(sim: PrivacyIdeaSim, block: (Vault, PushApprovals) -> Unit) = TempDir().use { tmp ->
-        tmp.vault("v.tessera").vault.use { v ->
-            PushApprovals(v, sim, Clock.fixed(now.toULong())).use { push -> block(v, push) }
+    /** Runs [block] over a copy of the enrolled vault, with push at the fixed time [now]. */
+    private fun withPush(block: (PrivacyIdeaSim, Vault, PushApprovals) -> Unit) = TempDir().use { tmp ->
+        EnrolledVault.copyInto(tmp).vault.use { v ->
+            PushApprovals(v, EnrolledVault.sim, Clock.fixed(now.toULong())).use { push -> block(EnrolledVault.sim, v, push) }
         }
     }
 
     @Test
     fun enrollmentRefusalsAreProblems() {
         val sim = PrivacyIdeaSim(now)
-        withPush(sim) { _, push ->
-            val source = PushApprovalSource(push)
-            for (bad in listOf("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "otpauth://pipush/x", "hello")) {
-                assertEquals(Problem.INVALID_URI, assertThrows(ProblemException::class.java) { source.enroll(bad) }.problem, bad)
+        TempDir().use { tmp ->
+            tmp.vault("v.tessera").vault.use { v ->
+                PushApprovals(v, sim, Clock.fixed(now.toULong())).use { push ->
+                    val source = PushApprovalSource(push)
+                    for (bad in listOf("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "otpauth://pipush/x", "hello")) {
+                        assertEquals(Problem.INVALID_URI, assertThrows(ProblemException::class.java) { source.enroll(bad) }.problem, bad)
+                    }
+                    val wrongCredential = sim.enrollUri.replace(sim.credential, "STOLEN99")
+                    assertEquals(Problem.NETWORK, assertThrows(ProblemException::class.java) { source.enroll(wrongCredential) }.problem)
+                    assertTrue(push.tokens().isEmpty())
+                    assertEquals(null, PushClockTime(push).offsetSeconds(), "no token: drift not measured")
+                }
             }
-            val wrongCredential = sim.enrollUri.replace(sim.credential, "STOLEN99")
-            assertEquals(Problem.NETWORK, assertThrows(ProblemException::class.java) { source.enroll(wrongCredential) }.problem)
-            assertEquals(null, PushClockTime(push).offsetSeconds(), "no token: drift not measured")
-            assertEquals(sim.serial, source.enroll(sim.enrollUri))
-            assertEquals(Problem.UNKNOWN, assertThrows(ProblemException::class.java) { source.enroll(sim.enrollUri) }.problem, "already enrolled")
+        }
+        withPush { enrolled, _, push ->
+            val source = PushApprovalSource(push)
+            assertEquals(listOf(enrolled.serial), push.tokens().map { it.serial })
+            assertEquals(Problem.UNKNOWN, assertThrows(ProblemException::class.java) { source.enroll(enrolled.enrollUri) }.problem, "already enrolled")
         }
     }
 
     @Test
     fun pushMessagesAreVerifiedAndRefusalsDropped() {
-        val sim = PrivacyIdeaSim(now)
-        withPush(sim) { v, push ->
-            PushApprovalSource(push, poll = false).enroll(sim.enrollUri)
+        withPush { sim, v, push ->
             val inbox = PushInboxAdapter(push)
             assertNull(inbox.deliver(mapOf("hello" to "world")), "not a challenge")
             val tampered = sim.challenge("NONCEAAA").plus("question" to "Sign in as mallory?")
@@ -70,12 +81,13 @@ class PushAdaptersTest {
 
     @Test
     fun approveWithNumberMatchingDenyAndHistoryThroughTheViewModel() {
-        val sim = PrivacyIdeaSim(now, skewSeconds = 100)
-        withPush(sim) { _, push ->
+        withPush { sim, _, push ->
+            sim.skewSeconds = 100
             val source = PushApprovalSource(push)
-            source.enroll(sim.enrollUri)
             val time = PushClockTime(push)
-            assertEquals(100L, time.offsetSeconds(), "the server's clock is 100 s ahead")
+            assertEquals(0L, time.offsetSeconds())
+            assertTrue(source.pending(now).isEmpty(), "the first poll finds nothing")
+            assertEquals(100L, time.offsetSeconds(), "and measures the server's clock 100 s ahead")
 
             // A plain request by FCM.
             assertEquals("NONCE1", PushInboxAdapter(push).deliver(sim.challenge("NONCE1")))
@@ -125,10 +137,8 @@ class PushAdaptersTest {
 
     @Test
     fun aServerThatRefusesTheApprovalFailsTheRequest() {
-        val sim = PrivacyIdeaSim(now)
-        withPush(sim) { _, push ->
+        withPush { sim, _, push ->
             val source = PushApprovalSource(push, poll = false)
-            source.enroll(sim.enrollUri)
             PushInboxAdapter(push).deliver(sim.challenge("NONCEREF"))
             sim.refuseAnswers = true
             assertEquals(Problem.NETWORK, assertThrows(ProblemException::class.java) { source.approve("NONCEREF", null) }.problem)
@@ -139,11 +149,10 @@ class PushAdaptersTest {
 
     @Test
     fun aRequestPastItsWindowIsExpired() {
-        val sim = PrivacyIdeaSim(now)
+        val sim = EnrolledVault.sim
         TempDir().use { tmp ->
-            tmp.vault("v.tessera").vault.use { v ->
+            EnrolledVault.copyInto(tmp).vault.use { v ->
                 PushApprovals(v, sim, Clock.fixed(now.toULong())).use { push ->
-                    PushApprovalSource(push, poll = false).enroll(sim.enrollUri)
                     PushInboxAdapter(push).deliver(sim.challenge("NONCEOLD"))
                 }
                 // Ten minutes later (the core gives a request 120 s).
