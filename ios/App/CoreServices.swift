@@ -17,8 +17,9 @@ import TesseraLogic
 ///   another phone anyway; the in-app encrypted backup and the recovery key are the way to move.
 /// - The first launch creates the vault with a recovery key (in `AppServices.recoveryKey`, shown
 ///   once) and a slot for this device's key.
-/// - One clock is shared by the vault and the push approvals, so the offset measured against the
-///   sign-in server corrects the codes too.
+/// - One clock (`ServerTime.app`) is shared by the vault, the push approvals and the screens'
+///   `nowMillis()`, so the offset measured against the sign-in server moves codes, countdowns and
+///   approval expiries together.
 enum CoreServices {
     private static let logger = OSLogger()
     /// The label of this device's slot in the vault.
@@ -29,12 +30,11 @@ enum CoreServices {
         let folder = try vaultFolder()
         let opened = try VaultFile.openOrCreate(in: folder, wrapper: protector, slotLabel: slotLabel)
         let vault = opened.vault
-        let clock = Clock.system()
-        vault.setClock(clock: clock)
+        vault.setClock(clock: ServerTime.app.clock)
         // The built-in HTTPS client (rustls, 30 s timeout) carries the push traffic.
-        let push = PushApprovals(vault: vault, transport: nil, clock: clock)
-        _ = try? push.clockOffsetSeconds() // loads the offset saved at the last measurement into `clock`
-        let accounts = VaultAccounts(vault: vault, correctingWith: clock)
+        let push = PushApprovals(vault: vault, transport: nil, clock: ServerTime.app.clock)
+        _ = try? push.clockOffsetSeconds() // loads the offset saved at the last measurement into the clock
+        let accounts = VaultAccounts(vault: vault)
         return AppServices(codes: accounts, parser: CoreURIParser(), accounts: accounts,
                            approvals: PushApprovalSource(push: push), backup: VaultBackups(vault: vault),
                            push: APNsInbox(push: push), time: PushClockDrift(push: push, correctsCodes: true),

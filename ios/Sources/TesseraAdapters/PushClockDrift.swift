@@ -11,8 +11,8 @@ public final class PushClockDrift: TimeService {
     private let push: PushApprovals
     private let corrects: Bool
 
-    /// Drift from `push`; `correctsCodes` says whether the code source applies the offset
-    /// (see `VaultAccounts.init(vault:correctingWith:)`).
+    /// Drift from `push`; `correctsCodes` says whether the screens run on `ServerTime` (so codes
+    /// follow the server's clock).
     public init(push: PushApprovals, correctsCodes: Bool) {
         self.push = push
         self.corrects = correctsCodes

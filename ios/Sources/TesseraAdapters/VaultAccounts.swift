@@ -7,27 +7,22 @@ import TesseraLogic
 ///
 /// `codes(at:)` is one `codesAt` call for the whole list plus one `list` for the groups. HOTP rows
 /// have no code until the user asks for one (`nextHOTP`, which advances the counter in the vault);
-/// the last code generated in this session stays on its row. When built with the push clock, codes
-/// are computed at the phone's time plus the offset measured against the sign-in server.
+/// the last code generated in this session stays on its row. Times are the caller's: pass
+/// `ServerTime`'s corrected time so that codes and countdowns follow the sign-in server's clock.
 /// Thread-safe (the vault serialises its calls; the HOTP codes shown are kept under a lock).
 public final class VaultAccounts: CodeSource, AccountStore {
     private let vault: Vault
-    private let clock: Clock?
     private let lock = NSLock()
     private var hotpShown: [String: String] = [:]
 
-    /// Accounts of `vault` (unlocked); codes corrected by `clock`'s offset when one is given.
-    public init(vault: Vault, correctingWith clock: Clock? = nil) {
+    /// Accounts of `vault` (unlocked).
+    public init(vault: Vault) {
         self.vault = vault
-        self.clock = clock
     }
 
-    /// Whether codes carry the clock correction.
-    public var correctsClock: Bool { clock != nil }
-
-    /// Every account's codes at `unixSeconds` (phone time), in the vault's list order.
+    /// Every account's codes at `unixSeconds` (before 1970: at 0), in the vault's list order.
     public func codes(at unixSeconds: Int64) throws -> [AccountCode] {
-        let at = corrected(unixSeconds)
+        let at = UInt64(max(0, unixSeconds))
         let (rows, entries) = try core { (try vault.codesAt(unixSeconds: at), try vault.list()) }
         let groups = Dictionary(entries.map { ($0.id, $0.groups) }, uniquingKeysWith: { first, _ in first })
         lock.lock(); defer { lock.unlock() }
@@ -92,12 +87,5 @@ public final class VaultAccounts: CodeSource, AccountStore {
     /// Counts one use of account `id`'s code (the user copied it).
     public func recordUse(id: String) throws {
         try core { try vault.recordUse(id: id) }
-    }
-
-    /// `unixSeconds` (phone time) plus the measured offset, clamped at the epoch.
-    private func corrected(_ unixSeconds: Int64) -> UInt64 {
-        let offset = clock?.offsetSeconds() ?? 0
-        let (sum, overflow) = unixSeconds.addingReportingOverflow(offset)
-        return UInt64(max(0, overflow ? unixSeconds : sum))
     }
 }

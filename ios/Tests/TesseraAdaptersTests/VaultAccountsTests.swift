@@ -114,16 +114,25 @@ final class VaultAccountsTests: XCTestCase {
         XCTAssertThrowsError(try reopened.nextHOTP(id: "no-such-id", at: 0)) { XCTAssertEqual($0 as? Problem, .notFound) }
     }
 
-    func testCodesAreCorrectedByTheMeasuredClockOffset() throws {
-        let clock = Clock.fixed(unixSeconds: 0)
-        let corrected = VaultAccounts(vault: vault, correctingWith: clock)
-        XCTAssertTrue(corrected.correctsClock)
-        XCTAssertFalse(VaultAccounts(vault: vault).correctsClock)
-        _ = try corrected.add(links: [RFC.sha1])
-        clock.setOffsetSeconds(offsetSeconds: 30) // the server is 30 s ahead of the phone
-        XCTAssertEqual(try corrected.codes(at: 29).first?.code, "94287082", "phone 29 s = server 59 s")
-        clock.setOffsetSeconds(offsetSeconds: -1_000)
-        XCTAssertEqual(try corrected.codes(at: 500).first?.code, try VaultAccounts(vault: vault).codes(at: 0).first?.code,
-                       "never before the epoch")
+    func testServerTimeCorrectsCodesAndCountdownsByTheMeasuredOffset() throws {
+        let time = ServerTime(clock: Clock.fixed(unixSeconds: 0))
+        XCTAssertEqual(time.nowMillis(deviceMillis: 29_000), 29_000, "no offset until measured")
+        vault.setClock(clock: time.clock)
+        let push = PushApprovals(vault: vault, transport: DeadNetwork(), clock: time.clock)
+        time.clock.setOffsetSeconds(offsetSeconds: 30)
+        XCTAssertEqual(try push.clockOffsetSeconds(), 0, "each push call loads the offset the core saved (none yet) into the shared clock")
+        XCTAssertEqual(time.offsetSeconds, 0)
+        time.clock.setOffsetSeconds(offsetSeconds: 30) // as a measurement would: the server is 30 s ahead
+        let accounts = VaultAccounts(vault: vault)
+        _ = try accounts.add(links: [RFC.sha1])
+        let model = CodesListModel(source: accounts)
+        model.tick(nowMillis: time.nowMillis(deviceMillis: 29_000))
+        XCTAssertEqual(model.state.rows.first?.grouped, "9428 7082", "phone 29 s = server 59 s (RFC 6238)")
+        XCTAssertEqual(model.state.rows.first?.countdown?.secondsLeft, 1, "the countdown follows the server's period")
+        XCTAssertEqual(try accounts.codes(at: -5).first?.code, try accounts.codes(at: 0).first?.code, "never before 1970")
+        time.clock.setOffsetSeconds(offsetSeconds: Int64.max / 10)
+        XCTAssertEqual(time.nowMillis(deviceMillis: 1), Int64.max, "saturates")
+        time.clock.setOffsetSeconds(offsetSeconds: -1)
+        XCTAssertEqual(time.nowMillis(deviceMillis: Int64.min + 5), Int64.min, "saturates")
     }
 }
