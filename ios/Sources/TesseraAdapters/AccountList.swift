@@ -21,12 +21,14 @@ public final class AccountList: CodeSource, AccountStore {
         return Array(zip(ids, accounts)).map { (id: $0.0, account: $0.1) }
     }
 
+    /// Every account's codes at `unixSeconds`, from one `CodeBook` call.
     public func codes(at unixSeconds: Int64) throws -> [AccountCode] {
         lock.lock(); defer { lock.unlock() }
         let entries = try core { try codeBook().codesAt(unixSeconds: UInt64(max(0, unixSeconds))) }
         return try entries.map(row)
     }
 
+    /// Advances HOTP account `id`'s counter (in memory) and returns its row.
     public func nextHOTP(id: String, at unixSeconds: Int64) throws -> AccountCode {
         lock.lock(); defer { lock.unlock() }
         guard let i = ids.firstIndex(of: id), accounts[i].otpType == .hotp else { throw Problem.notFound }
@@ -35,6 +37,7 @@ public final class AccountList: CodeSource, AccountStore {
         return try row(try core { try codeBook().codesAt(unixSeconds: UInt64(max(0, unixSeconds))) }[i])
     }
 
+    /// Adds the accounts of `links` that are not there yet; one bad link adds nothing.
     public func add(links: [String]) throws -> Int {
         // Parse everything first: one bad link adds nothing.
         let parsed = try links.flatMap { link in try core { try CoreURIParser.accounts(in: link) } }
@@ -53,6 +56,7 @@ public final class AccountList: CodeSource, AccountStore {
         return added
     }
 
+    /// Removes account `id`; `Problem.notFound` when it is not there.
     public func delete(id: String) throws {
         lock.lock(); defer { lock.unlock() }
         guard let i = ids.firstIndex(of: id) else { throw Problem.notFound }
@@ -61,6 +65,7 @@ public final class AccountList: CodeSource, AccountStore {
         book = nil
     }
 
+    /// Pins or unpins account `id` (in memory).
     public func setFavourite(id: String, favourite: Bool) throws {
         lock.lock(); defer { lock.unlock() }
         guard let i = ids.firstIndex(of: id) else { throw Problem.notFound }

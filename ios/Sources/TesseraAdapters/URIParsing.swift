@@ -7,6 +7,7 @@ public final class CoreURIParser: URIParser {
     /// A parser; it keeps no state.
     public init() {}
 
+    /// The accounts in `uri` as the add-account screen previews them; `Problem.invalidURI` if none.
     public func parse(_ uri: String) throws -> [AccountPreview] {
         try core { try CoreURIParser.accounts(in: uri) }.map(\.preview)
     }
