@@ -35,9 +35,11 @@ enum CoreServices {
         let push = PushApprovals(vault: vault, transport: nil, clock: ServerTime.app.clock)
         _ = try? push.clockOffsetSeconds() // loads the offset saved at the last measurement into the clock
         let accounts = VaultAccounts(vault: vault)
+        let approvals = PushApprovalSource(push: push)
         return AppServices(codes: accounts, parser: CoreURIParser(), accounts: accounts,
-                           approvals: PushApprovalSource(push: push), backup: VaultBackups(vault: vault),
-                           push: APNsInbox(push: push), time: PushClockDrift(push: push, correctsCodes: true),
+                           approvals: approvals, backup: VaultBackups(vault: vault),
+                           push: APNsInbox(push: push), pushEnroller: approvals,
+                           time: PushClockDrift(push: push, correctsCodes: true),
                            recoveryKey: opened.recoveryKey, onClose: { vault.shutdown() })
     }
 

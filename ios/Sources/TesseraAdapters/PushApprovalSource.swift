@@ -10,8 +10,8 @@ import TesseraLogic
 /// `InvalidInput`; this adapter reads the request's state afterwards to tell the screen which it
 /// was (`.wrongAnswer` while it stays open, `Problem.expired` or `.alreadyAnswered` otherwise).
 /// The history is the decided requests (approved, denied, expired, withdrawn, failed).
-/// `approve`, `deny` and polling talk to the server: call them off the main thread.
-public final class PushApprovalSource: ApprovalSource {
+/// `enroll`, `approve`, `deny` and polling talk to the server: call them off the main thread.
+public final class PushApprovalSource: ApprovalSource, PushEnroller {
     private let push: PushApprovals
     private let polls: Bool
     private let lock = NSLock()
@@ -30,11 +30,13 @@ public final class PushApprovalSource: ApprovalSource {
     }
 
     /// Enrolls the push token of an `otpauth://pipush/…` link (the device key is made and sent to
-    /// the server). Throws `Problem.invalidURI` for a link that is not a usable one, `.network`
-    /// when the server cannot be reached, `.unknown` when the token is already enrolled.
+    /// the server); returns its name, "Issuer (serial)". Throws `Problem.invalidURI` for a link that
+    /// is not a usable one, `.network` when the server cannot be reached, `.unknown` when the token
+    /// is already enrolled.
     @discardableResult
-    public func enroll(link: String) throws -> PushTokenInfo {
-        try core { try push.enroll(uri: link.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    public func enroll(link: String) throws -> String {
+        let token = try core { try push.enroll(uri: link.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return "\(token.issuer.isEmpty ? token.label : token.issuer) (\(token.serial))"
     }
 
     /// The enrolled tokens.

@@ -51,7 +51,12 @@ final class PushAdaptersTests: XCTestCase {
     func testAnEnrollmentTheServerCannotBeReachedForIsANetworkProblem() throws {
         let link = "otpauth://pipush/PIPU0001ABCD?url=https%3A//pi.example.com/ttype/push&ttl=10&issuer=privacyIDEA"
             + "&enrollment_credential=aa70d326ea8e924ee117de85c93c7d751f8f3467&v=1&serial=PIPU0001ABCD&sslverify=1"
-        XCTAssertThrowsError(try PushApprovalSource(push: push).enroll(link: link)) { XCTAssertEqual($0 as? Problem, .network) }
+        let add = AddAccountModel(parser: CoreURIParser())
+        add.scanned(link)
+        guard case .pushToken(let token) = add.state else { return XCTFail("\(add.state)") }
+        XCTAssertEqual(token.server, "pi.example.com")
+        let enroller: PushEnroller = PushApprovalSource(push: push)
+        XCTAssertThrowsError(try enroller.enroll(link: token.link)) { XCTAssertEqual($0 as? Problem, .network) }
         XCTAssertGreaterThan(network.calls, 0)
         XCTAssertEqual(try push.tokens(), [], "nothing enrolled")
     }
