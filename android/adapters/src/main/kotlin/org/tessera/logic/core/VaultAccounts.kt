@@ -16,9 +16,9 @@ import org.tessera.core.OtpType as CoreOtpType
  * `codesAt` call (plus `list` for the groups), adds in one transaction, deletes and favourites
  * saved at once. The vault stays owned by the caller (it is shared with backups and push).
  *
- * [offsetSeconds] is added to the phone's time before codes are computed (the drift measured
- * against the push server, when the user keeps correction on); 0 by default. The list's countdown
- * still follows the phone's clock, so with a correction it may run up to that many seconds off.
+ * The app passes times already corrected by [ServerClock], so codes and their countdowns agree;
+ * [offsetSeconds] (0 by default) is added before codes are computed, for callers that pass the
+ * phone's own time.
  *
  * HOTP rows have no code until the user asks for one ([nextHotp] advances the counter in the
  * vault); the last code generated in this session is kept in memory and shown again.

@@ -13,6 +13,7 @@ import org.tessera.logic.core.CoreUriParser
 import org.tessera.logic.core.PushApprovalSource
 import org.tessera.logic.core.PushClockTime
 import org.tessera.logic.core.PushInboxAdapter
+import org.tessera.logic.core.ServerClock
 import org.tessera.logic.core.UrlConnectionTransport
 import org.tessera.logic.core.VaultAccounts
 import org.tessera.logic.core.VaultBackups
@@ -28,8 +29,8 @@ import java.io.File
  * encrypted backup is the way to move it). It is unlocked by a slot sealed with the Android
  * Keystore key ([KeystoreKeyProtector], behind BiometricPrompt when the lock is on); on first run
  * the core creates it with that slot and a recovery key, which [Services.recoveryKeyToShow] holds
- * until the user has seen it. Push approvals, their clock correction and the codes share one
- * [Clock], so a drift measured against the push server corrects the codes too.
+ * until the user has seen it. Push approvals and [Services.clock] share one core [Clock], so a
+ * drift measured against the push server moves codes, countdowns and approval expiries together.
  */
 object CoreServices {
     /** The vault's file name in [Context.getNoBackupFilesDir]. */
@@ -53,7 +54,7 @@ object CoreServices {
             core { push.clockOffsetSeconds() } // loads the stored drift into the shared clock
             val approvals = PushApprovalSource(push, poll = true)
             val time = PushClockTime(push, correction = true)
-            val accounts = VaultAccounts(vault) { if (time.correctionEnabled()) clock.offsetSeconds() else 0L }
+            val accounts = VaultAccounts(vault) // at the corrected time the screens pass in
             Services(
                 codes = accounts,
                 parser = CoreUriParser(),
@@ -62,13 +63,15 @@ object CoreServices {
                 backup = VaultBackups(vault),
                 push = PushInboxAdapter(push),
                 time = time,
+                clock = ServerClock(clock, time.correctionEnabled()),
                 recoveryKey = opened.recoveryKey,
                 enroll = approvals::enroll,
                 onClose = {
                     push.close()
                     vault.shutdown() // closes the file and forgets the key even if a screen still holds it
                     vault.close()
-                    clock.close()
+                    // The clock holds no secret and a screen may still read it while closing:
+                    // its native side is freed with the last reference.
                 },
             )
         } catch (e: Exception) {

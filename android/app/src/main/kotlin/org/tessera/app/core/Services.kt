@@ -7,6 +7,7 @@ import org.tessera.logic.CodeSource
 import org.tessera.logic.PushInbox
 import org.tessera.logic.TimeService
 import org.tessera.logic.UriParser
+import org.tessera.logic.core.ServerClock
 
 /**
  * What the screens use of the core, as the logic module's interfaces (so every view model is tested
@@ -27,6 +28,8 @@ class Services(
     val push: PushInbox,
     /** The clock drift measured against the push server. */
     val time: TimeService,
+    /** "Now" for the view models: the phone's clock corrected by the measured drift. */
+    val clock: ServerClock,
     recoveryKey: String?,
     private val enroll: (String) -> String,
     private val onClose: () -> Unit,

@@ -72,16 +72,16 @@ fun ApprovalsScreen(services: Services) {
             var sincePoll = POLL_MILLIS
             while (true) {
                 if (sincePoll >= POLL_MILLIS) {
-                    withContext(lane) { model.refresh(System.currentTimeMillis()) }
+                    withContext(lane) { model.refresh(services.clock.nowMillis()) }
                     sincePoll = 0
                 }
-                withContext(lane) { model.tick(System.currentTimeMillis()) }
+                withContext(lane) { model.tick(services.clock.nowMillis()) }
                 delay(1000)
                 sincePoll += 1000
             }
         }
     }
-    fun send(action: (Long) -> Unit) = scope.launch { withContext(lane) { action(System.currentTimeMillis()) } }
+    fun send(action: (Long) -> Unit) = scope.launch { withContext(lane) { action(services.clock.nowMillis()) } }
 
     LazyColumn(Modifier.fillMaxWidth(), contentPadding = androidx.compose.foundation.layout.PaddingValues(16.dp),
         verticalArrangement = Arrangement.spacedBy(12.dp)) {

@@ -76,9 +76,9 @@ fun CodesScreen(services: Services, settings: Settings, onAdd: () -> Unit, onGui
 
     LaunchedEffect(model) {
         lifecycle.repeatOnLifecycle(Lifecycle.State.STARTED) {
-            model.invalidate(System.currentTimeMillis())
+            model.invalidate(services.clock.nowMillis())
             while (true) {
-                val now = System.currentTimeMillis()
+                val now = services.clock.nowMillis()
                 model.tick(now)
                 delay(1000 - now % 1000) // on the second, so every row changes together
             }
@@ -115,13 +115,13 @@ fun CodesScreen(services: Services, settings: Settings, onAdd: () -> Unit, onGui
                         CodeCard(
                             row,
                             onCopy = {
-                                model.copy(row.id, System.currentTimeMillis())?.let { req ->
+                                model.copy(row.id, services.clock.nowMillis())?.let { req ->
                                     copySensitive(context, req.text, req.clearAfterMillis)
                                     val what = if (req.isNextCode) "Next code copied" else "Code copied"
                                     Toast.makeText(context, what, Toast.LENGTH_SHORT).show()
                                 }
                             },
-                            onNextHotp = { model.nextHotp(row.id, System.currentTimeMillis()) },
+                            onNextHotp = { model.nextHotp(row.id, services.clock.nowMillis()) },
                         )
                     }
                 }
