@@ -58,4 +58,25 @@ object VaultFile {
         }
         return OpenedVault(created.vault, created.recoveryKey)
     }
+
+    /**
+     * Opens the vault at [path] with its [recoveryKey] (as typed: case, spaces and dashes do not
+     * matter) after the platform key was lost, and adds a slot sealed by [wrapper] (a new platform
+     * key), so the next [openOrCreate] works again. Throws [org.tessera.logic.ProblemException]:
+     * WRONG_PASSWORD for a wrong key, NOT_FOUND when there is no vault, KEY_UNAVAILABLE when the
+     * new platform key refuses (the vault is then not changed).
+     */
+    fun recover(path: String, recoveryKey: String, wrapper: KeyWrapper): OpenedVault {
+        if (!File(path).exists()) throw org.tessera.logic.ProblemException(org.tessera.logic.Problem.NOT_FOUND)
+        val vault = core { Vault.open(path) }
+        try {
+            core { vault.unlockWithRecoveryKey(recoveryKey) }
+            core { vault.addProtectorSlot(KeyWrapperProtector(wrapper), PROTECTOR_LABEL) }
+        } catch (e: Exception) {
+            vault.shutdown()
+            vault.close()
+            throw e
+        }
+        return OpenedVault(vault, null)
+    }
 }

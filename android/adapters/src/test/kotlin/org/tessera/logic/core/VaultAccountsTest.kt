@@ -62,6 +62,30 @@ class VaultAccountsTest {
     }
 
     @Test
+    fun theRecoveryKeyRestoresAccessWithANewPlatformKey() {
+        TempDir().use { tmp ->
+            val created = tmp.vault("v.tessera")
+            val recovery = created.recoveryKey ?: throw AssertionError("a new vault has a recovery key")
+            created.vault.use { VaultAccounts(it).add(listOf(Links.RFC)) }
+            // The old Keystore key is gone (screen lock removed): a new one cannot open the vault…
+            val newKey = AesKeyWrapper()
+            assertEquals(Problem.KEY_UNAVAILABLE, assertThrows(ProblemException::class.java) { tmp.vault("v.tessera", newKey) }.problem)
+            // …a wrong recovery key is refused and changes nothing…
+            assertEquals(Problem.WRONG_PASSWORD, assertThrows(ProblemException::class.java) {
+                VaultFile.recover(tmp.path("v.tessera"), "AAAA-BBBB-CCCC-DDDD", newKey)
+            }.problem)
+            assertEquals(Problem.KEY_UNAVAILABLE, assertThrows(ProblemException::class.java) { tmp.vault("v.tessera", newKey) }.problem)
+            // …and the right one (typed in lower case with spaces) opens it and enrols the new key.
+            val typed = recovery.lowercase().replace("-", " ")
+            VaultFile.recover(tmp.path("v.tessera"), typed, newKey).use { assertEquals("94287082", VaultAccounts(it.vault).codesAt(59).single().code) }
+            tmp.vault("v.tessera", newKey).use { assertNull(it.recoveryKey); assertEquals(1, it.vault.list().size) }
+            assertEquals(Problem.NOT_FOUND, assertThrows(ProblemException::class.java) {
+                VaultFile.recover(tmp.path("none.tessera"), recovery, newKey)
+            }.problem)
+        }
+    }
+
+    @Test
     fun rfc6238VectorsNextCodesAndTheMeasuredOffset() {
         TempDir().use { tmp ->
             tmp.vault("v.tessera").vault.use { v ->
