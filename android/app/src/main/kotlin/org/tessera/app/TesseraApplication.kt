@@ -57,6 +57,20 @@ class TesseraApplication : Application() {
         }
     }
 
+    /**
+     * Opens the vault with the recovery key the user wrote down, after the Keystore key was lost
+     * (screen lock removed or reset). Only once the recovery key has opened the vault is the old
+     * Keystore key replaced by a new one, sealed into the vault: a mistyped key changes nothing.
+     */
+    fun recoverVault(recoveryKey: String): Services {
+        closeVault()
+        val protector = KeystoreKeyProtector(requireAuth = settings.biometricLock)
+        return CoreServices.recover(this, protector.replacingKey(), recoveryKey).also {
+            services = it
+            lock.unlocked()
+        }
+    }
+
     /** Closes the vault and forgets the services until the next unlock. */
     fun closeVault() {
         services?.close()

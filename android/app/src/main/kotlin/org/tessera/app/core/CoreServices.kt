@@ -10,6 +10,8 @@ import org.tessera.core.Logger
 import org.tessera.core.PushApprovals
 import org.tessera.core.installLogger
 import org.tessera.logic.core.CoreUriParser
+import org.tessera.logic.core.KeyWrapper
+import org.tessera.logic.core.OpenedVault
 import org.tessera.logic.core.PushApprovalSource
 import org.tessera.logic.core.PushClockTime
 import org.tessera.logic.core.PushInboxAdapter
@@ -44,8 +46,23 @@ object CoreServices {
      */
     fun open(context: Context, protector: KeystoreKeyProtector): Services {
         installLogger(AndroidLogger, LogLevel.INFO)
-        val path = File(context.noBackupFilesDir, VAULT_FILE).path
-        val opened = VaultFile.openOrCreate(path, protector)
+        return assemble(VaultFile.openOrCreate(vaultPath(context), protector))
+    }
+
+    /**
+     * Opens the vault with its [recoveryKey] after the Keystore key was lost, seals it to a fresh
+     * Keystore key ([newKey], e.g. [KeystoreKeyProtector.replacingKey]) and wires the adapters.
+     * Throws [org.tessera.logic.ProblemException]: WRONG_PASSWORD (wrong recovery key),
+     * KEY_UNAVAILABLE (the new key refused: authenticate first).
+     */
+    fun recover(context: Context, newKey: KeyWrapper, recoveryKey: String): Services {
+        installLogger(AndroidLogger, LogLevel.INFO)
+        return assemble(VaultFile.recover(vaultPath(context), recoveryKey, newKey))
+    }
+
+    private fun vaultPath(context: Context): String = File(context.noBackupFilesDir, VAULT_FILE).path
+
+    private fun assemble(opened: OpenedVault): Services {
         val vault = opened.vault
         val clock = Clock.system()
         // Android's own TLS and trust store (device-managed CAs work), not the core's fixed roots.

@@ -56,6 +56,20 @@ class KeystoreKeyProtector(
         cipher.doFinal(blob, 2 + ivLength, blob.size - 2 - ivLength)
     }
 
+    /**
+     * A wrapper for recovery: its first [wrap] deletes this alias's Keystore key (lost or
+     * invalidated) and seals with a new one; [unwrap] is this protector's. The core calls wrap only
+     * after the recovery key has opened the vault, so a mistyped recovery key deletes nothing.
+     */
+    fun replacingKey(): KeyWrapper = object : KeyWrapper {
+        override fun wrap(key: ByteArray): ByteArray {
+            delete()
+            return this@KeystoreKeyProtector.wrap(key)
+        }
+
+        override fun unwrap(blob: ByteArray): ByteArray = this@KeystoreKeyProtector.unwrap(blob)
+    }
+
     /** Removes the Keystore key (after the user erased the vault). */
     fun delete() {
         if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)

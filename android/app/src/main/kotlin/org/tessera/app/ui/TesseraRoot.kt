@@ -63,6 +63,8 @@ fun TesseraRoot(
 ) {
     var services by remember { mutableStateOf(app.services) }
     var message by remember { mutableStateOf<String?>(null) }
+    // The Keystore key refused: offer the recovery key shown when the vault was created.
+    var keyLost by remember { mutableStateOf(false) }
     val scope = rememberCoroutineScope()
     val title = stringResource(R.string.unlock_title)
     val subtitle = stringResource(R.string.unlock_subtitle)
@@ -84,6 +86,25 @@ fun TesseraRoot(
                 message = null
             } catch (e: ProblemException) {
                 message = problemText(e.problem)
+                keyLost = e.problem == org.tessera.logic.Problem.KEY_UNAVAILABLE
+            }
+        }
+    }
+
+    fun recover(recoveryKey: String) {
+        scope.launch {
+            // A new Keystore key is usable only shortly after the user authenticated.
+            if (app.settings.biometricLock && BiometricGate.unlock(activity, title, subtitle) != UnlockResult.UNLOCKED) return@launch
+            try {
+                services = withContext(Dispatchers.IO) { app.recoverVault(recoveryKey) }
+                message = null
+                keyLost = false
+            } catch (e: ProblemException) {
+                message = if (e.problem == org.tessera.logic.Problem.WRONG_PASSWORD) {
+                    "That recovery key does not open this vault. Check it and try again."
+                } else {
+                    problemText(e.problem)
+                }
             }
         }
     }
@@ -92,7 +113,7 @@ fun TesseraRoot(
 
     val open = services
     if (open == null || app.lock.mustUnlock()) {
-        LockScreen(message, onUnlock = ::unlock)
+        LockScreen(message, onUnlock = ::unlock, onRecover = if (keyLost) ::recover else null)
     } else {
         AppNavigation(app, open, incomingLink, onLinkConsumed, onScreenshotPolicyChanged)
         RecoveryKeyDialog(open)
@@ -100,7 +121,7 @@ fun TesseraRoot(
 }
 
 @Composable
-private fun LockScreen(message: String?, onUnlock: () -> Unit) {
+private fun LockScreen(message: String?, onUnlock: () -> Unit, onRecover: ((String) -> Unit)?) {
     Column(
         Modifier.fillMaxSize().padding(32.dp),
         verticalArrangement = Arrangement.spacedBy(16.dp, Alignment.CenterVertically),
@@ -110,6 +131,23 @@ private fun LockScreen(message: String?, onUnlock: () -> Unit) {
         Text("Tessera is locked", style = MaterialTheme.typography.headlineSmall)
         message?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
         Button(onClick = onUnlock) { Text("Unlock") }
+        if (onRecover != null) {
+            var typed by remember { mutableStateOf("") }
+            Text("Or open it with the recovery key you wrote down when you set Tessera up:", style = MaterialTheme.typography.bodyMedium)
+            androidx.compose.material3.OutlinedTextField(
+                value = typed,
+                onValueChange = { typed = it },
+                label = { Text("Recovery key") },
+                singleLine = true,
+                keyboardOptions = androidx.compose.foundation.text.KeyboardOptions(
+                    capitalization = androidx.compose.ui.text.input.KeyboardCapitalization.Characters,
+                    autoCorrectEnabled = false,
+                ),
+            )
+            androidx.compose.material3.OutlinedButton(onClick = { onRecover(typed) }, enabled = typed.isNotBlank()) {
+                Text("Open with recovery key")
+            }
+        }
     }
 }
 
@@ -172,7 +210,7 @@ fun problemText(problem: org.tessera.logic.Problem): String = when (problem) {
     org.tessera.logic.Problem.EXPIRED -> "The request expired. Start the sign-in again."
     org.tessera.logic.Problem.ALREADY_ANSWERED -> "This request was already answered."
     org.tessera.logic.Problem.KEY_UNAVAILABLE ->
-        "This phone's key store refused to unlock the vault (was the screen lock removed?). Restore from a backup."
+        "This phone's key store refused to unlock the vault (was the screen lock removed?). Use your recovery key, or restore from a backup."
     org.tessera.logic.Problem.UNAVAILABLE -> "This version of Tessera cannot do that yet."
     org.tessera.logic.Problem.UNKNOWN -> "Something went wrong. Try again."
 }
