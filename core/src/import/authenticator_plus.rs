@@ -11,7 +11,7 @@ use std::io::{Cursor, Read};
 
 use zip::result::ZipError;
 
-use super::parse_util::{self, push_entry};
+use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, Skipped};
 use crate::uri;
 
@@ -31,16 +31,16 @@ pub(crate) const FORMAT: Format = Format {
 
 fn sniff(input: &Input<'_>) -> bool {
     input.bytes.starts_with(b"PK\x03\x04")
-        && (parse_util::contains(input.bytes, b"Accounts.txt")
-            || parse_util::contains(input.bytes, b"authplus.db"))
+        && (common::contains(input.bytes, b"Accounts.txt")
+            || common::contains(input.bytes, b"authplus.db"))
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
-    let bytes = parse_util::bounded(input, NAME)?;
-    let bad = |e: ZipError| parse_util::malformed(NAME, format!("unreadable ZIP archive: {e}"));
+    let bytes = common::bounded(input, NAME)?;
+    let bad = |e: ZipError| common::malformed(NAME, format!("unreadable ZIP archive: {e}"));
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
     if zip.len() > MAX_FILES {
-        return Err(parse_util::malformed(NAME, "too many files in the archive"));
+        return Err(common::malformed(NAME, "too many files in the archive"));
     }
     let names: Vec<String> = zip
         .file_names()
@@ -61,17 +61,14 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
                     .into(),
             });
         }
-        return Err(parse_util::malformed(
-            NAME,
-            "no Accounts.txt in the archive",
-        ));
+        return Err(common::malformed(NAME, "no Accounts.txt in the archive"));
     };
     let mut text = Vec::new();
     let encrypted = match zip.by_index(index) {
         Ok(f) => {
             f.take(MAX_TEXT_BYTES + 1)
                 .read_to_end(&mut text)
-                .map_err(|_| parse_util::malformed(NAME, "Accounts.txt cannot be decompressed"))?;
+                .map_err(|_| common::malformed(NAME, "Accounts.txt cannot be decompressed"))?;
             false
         }
         Err(ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED)) => true,
@@ -90,13 +87,13 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
     }
     let text = zeroize::Zeroizing::new(text);
     if text.len() as u64 > MAX_TEXT_BYTES {
-        return Err(parse_util::malformed(NAME, "Accounts.txt is too large"));
+        return Err(common::malformed(NAME, "Accounts.txt is too large"));
     }
     let text = std::str::from_utf8(&text).map_err(|_| {
         if encrypted {
             ImportError::WrongPassword
         } else {
-            parse_util::malformed(NAME, "Accounts.txt is not UTF-8 text")
+            common::malformed(NAME, "Accounts.txt is not UTF-8 text")
         }
     })?;
     let mut parsed = Parsed::default();

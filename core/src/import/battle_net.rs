@@ -2,7 +2,7 @@
 //! secret are hex strings XOR-masked with a fixed key (`AUTHENTICATOR_CREDENTIALS_ENCRYPTION_TYPE`
 //! = `MASK`); unmasked, the secret is the hex text of a 20-byte TOTP key (SHA-1, 8 digits, 30 s).
 
-use super::parse_util::{self, account, contains, push_entry};
+use super::common::{self, contains, push_entry, unchecked_account};
 use super::{Format, ImportError, Input, Parsed, android_prefs};
 use crate::account::{Algorithm, OtpKind, OtpParams};
 
@@ -49,7 +49,7 @@ fn unmask(hex: &str) -> Result<Vec<u8>, String> {
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let prefs = android_prefs::strings(parse_util::text(input, NAME)?, NAME)?;
+    let prefs = android_prefs::strings(common::require_text(input, NAME)?, NAME)?;
     let get = |k: &str| {
         prefs
             .iter()
@@ -65,7 +65,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         });
     }
     let secret_hex = get("AUTHENTICATOR_DEVICE_SECRET")
-        .ok_or_else(|| parse_util::malformed(NAME, "no device secret in the file"))?;
+        .ok_or_else(|| common::malformed(NAME, "no device secret in the file"))?;
     let serial = get("AUTHENTICATOR_SERIAL").unwrap_or("");
     let mut parsed = Parsed::default();
     let serial = unmask(serial).and_then(|b| {
@@ -76,15 +76,15 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         let serial = serial?;
         let hex = String::from_utf8(unmask(secret_hex)?)
             .map_err(|_| "the device secret does not unmask to hex text".to_string())?;
-        let secret = parse_util::secret_from_hex(&hex)?;
+        let secret = common::secret_from_hex(&hex)?;
         let params = OtpParams {
             kind: OtpKind::Totp { period: 30 },
             algorithm: Algorithm::Sha1,
             digits: 8,
         };
-        Ok(account(
+        Ok(unchecked_account(
             "Battle.net".into(),
-            parse_util::clean_text(&serial)?,
+            common::clean_text(&serial)?,
             secret,
             params,
         ))

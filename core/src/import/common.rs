@@ -1,6 +1,13 @@
 //! Helpers every importer shares: input limits, lenient secret decoding, parameter checks and the
 //! collector that turns per-entry results into [`Parsed`] (accounts or skipped-with-reason).
 //!
+//! Two families live here. The first half (the JSON export importers: Aegis, 2FAS, andOTP, ...)
+//! checks parameters into per-entry reasons and gathers entries with [`Collector`]. The app-data
+//! importers (FreeOTP, Authy, Steam, Duo, app databases, ...) build accounts with
+//! `unchecked_account`, read secrets with the bounded `secret_from_*` decoders (strict Base32) and
+//! let `push_entry` validate them. Where the two differ (lenient vs strict Base32, an entry limit
+//! that errors vs one that skips) the difference is deliberate and documented on each function.
+//!
 //! Reasons and labels never contain secrets.
 
 use serde_json::Value;
@@ -14,6 +21,10 @@ pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 10_000;
 /// Longest secret accepted, in characters of its text form (real ones are under 200).
 pub const MAX_SECRET_CHARS: usize = 1024;
+/// Longest decoded secret the app-data importers accept, in bytes (real secrets are 10–64 bytes).
+pub(crate) const MAX_SECRET_BYTES: usize = 1024;
+/// Longest issuer or name the app-data importers accept, in characters.
+pub(crate) const MAX_TEXT_CHARS: usize = 1024;
 
 /// Rejects inputs above [`MAX_INPUT_BYTES`].
 pub fn check_size(input: &Input<'_>, format: &'static str) -> Result<(), ImportError> {
@@ -24,6 +35,15 @@ pub fn check_size(input: &Input<'_>, format: &'static str) -> Result<(), ImportE
         ));
     }
     Ok(())
+}
+
+/// The input's bytes, refused (as [`check_size`] does) when larger than [`MAX_INPUT_BYTES`].
+pub(crate) fn bounded<'a>(
+    input: &Input<'a>,
+    format: &'static str,
+) -> Result<&'a [u8], ImportError> {
+    check_size(input, format)?;
+    Ok(input.bytes)
 }
 
 /// Shorthand for [`ImportError::Malformed`].
@@ -41,6 +61,20 @@ pub fn text<'a>(input: &Input<'a>) -> Option<&'a str> {
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(input.bytes);
     std::str::from_utf8(bytes).ok()
+}
+
+/// The input as UTF-8 text (see [`text`]) for a parser: too large or not UTF-8 is `Malformed`.
+pub(crate) fn require_text<'a>(
+    input: &Input<'a>,
+    format: &'static str,
+) -> Result<&'a str, ImportError> {
+    check_size(input, format)?;
+    text(input).ok_or_else(|| malformed(format, "file is not UTF-8 text"))
+}
+
+/// True when `haystack` contains `needle` (a byte search for sniffers).
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// True for UTF-8 text without control characters other than tab, CR and LF.
@@ -74,6 +108,13 @@ pub fn parse_json(input: &Input<'_>, format: &'static str) -> Result<Value, Impo
     })
 }
 
+/// Parses JSON text found inside a file (e.g. an XML preference value), with a `Malformed` error
+/// naming the format. serde_json bounds nesting at 128 levels and its messages hold only
+/// positions and categories, never input text.
+pub(crate) fn parse_json_str(text: &str, format: &'static str) -> Result<Value, ImportError> {
+    serde_json::from_str(text).map_err(|e| malformed(format, format!("invalid JSON: {e}")))
+}
+
 trait ClassifyName {
     fn classify_name(&self) -> &'static str;
 }
@@ -103,6 +144,20 @@ pub fn string_of(v: &Value, key: &str) -> String {
 pub fn int_of(v: &Value, key: &str) -> Option<i64> {
     match v.get(key)? {
         Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// An integer field like [`int_of`], except that an integral float (`30.0`) counts and a number
+/// beyond `i64` is `None` rather than `i64::MAX` (the app-data importers then use their default).
+pub(crate) fn lenient_int_of(v: &Value, key: &str) -> Option<i64> {
+    match v.get(key)? {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -144,6 +199,78 @@ pub fn secret_from_base32(text: &str) -> Result<Secret, String> {
     }
 }
 
+/// Strict Base32 (as [`Secret::from_base32`]: trailing bits must be zero), bounded: what the
+/// app-data importers accept, unlike the lenient [`secret_from_base32`].
+pub(crate) fn strict_secret_from_base32(text: &str) -> Result<Secret, String> {
+    if text.len() > MAX_SECRET_BYTES * 2 {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    Secret::from_base32(text).map_err(|e| e.to_string())
+}
+
+/// A secret from raw bytes, bounded by [`MAX_SECRET_BYTES`].
+pub(crate) fn secret_from_bytes(bytes: Vec<u8>) -> Result<Secret, String> {
+    if bytes.is_empty() {
+        return Err("the secret is empty".into());
+    }
+    if bytes.len() > MAX_SECRET_BYTES {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    Ok(Secret::new(bytes))
+}
+
+/// A secret from standard Base64 (padding optional), bounded.
+pub(crate) fn secret_from_base64(text: &str) -> Result<Secret, String> {
+    if text.len() > MAX_SECRET_BYTES * 2 {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    let t = text.trim().trim_end_matches('=');
+    let bytes = data_encoding::BASE64_NOPAD
+        .decode(t.as_bytes())
+        .map_err(|_| "the secret is not valid Base64".to_string())?;
+    secret_from_bytes(bytes)
+}
+
+/// A secret from hexadecimal text (either case), bounded.
+pub(crate) fn secret_from_hex(text: &str) -> Result<Secret, String> {
+    if text.len() > MAX_SECRET_BYTES * 2 {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(text.trim().as_bytes())
+        .map_err(|_| "the secret is not valid hexadecimal".to_string())?;
+    secret_from_bytes(bytes)
+}
+
+/// A secret from a JSON array of Java (signed) bytes, as FreeOTP stores it.
+pub(crate) fn secret_from_signed_bytes(v: Option<&Value>) -> Result<Secret, String> {
+    let arr = v
+        .and_then(|v| v.as_array())
+        .ok_or_else(|| "the secret is missing".to_string())?;
+    if arr.len() > MAX_SECRET_BYTES {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(arr.len());
+    for b in arr {
+        let n = b
+            .as_i64()
+            .filter(|n| (-128..=255).contains(n))
+            .ok_or_else(|| "the secret is not a byte array".to_string())?;
+        bytes.push(n as u8);
+    }
+    secret_from_bytes(bytes)
+}
+
 fn lenient_base32() -> data_encoding::Encoding {
     let mut spec = data_encoding::Specification::new();
     spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
@@ -175,6 +302,80 @@ pub fn period(v: i64) -> Result<u32, String> {
 /// An HOTP counter from a file value.
 pub fn counter(v: i64) -> Result<u64, String> {
     u64::try_from(v).map_err(|_| format!("negative HOTP counter ({v})"))
+}
+
+/// Digits for the app-data importers: absent is `default`; out of range becomes an invalid 0,
+/// which [`push_entry`]'s validation then reports.
+pub(crate) fn digits_or(n: Option<i64>, default: u8) -> u8 {
+    match n {
+        None => default,
+        Some(n) => u8::try_from(n).unwrap_or(0),
+    }
+}
+
+/// A period in seconds for the app-data importers: absent is `default`; out of range becomes an
+/// invalid 0.
+pub(crate) fn period_or(n: Option<i64>, default: u32) -> u32 {
+    match n {
+        None => default,
+        Some(n) => u32::try_from(n).unwrap_or(0),
+    }
+}
+
+/// An HOTP counter for the app-data importers: absent is 0, negative is refused.
+pub(crate) fn counter_or_zero(n: Option<i64>) -> Result<u64, String> {
+    match n {
+        None => Ok(0),
+        Some(n) => u64::try_from(n).map_err(|_| "the HOTP counter is negative".to_string()),
+    }
+}
+
+/// A label or issuer checked for length ([`MAX_TEXT_CHARS`]); control characters are dropped.
+pub(crate) fn clean_text(s: &str) -> Result<String, String> {
+    if s.chars().count() > MAX_TEXT_CHARS {
+        return Err(format!("a name longer than {MAX_TEXT_CHARS} characters"));
+    }
+    Ok(s.chars().filter(|c| !c.is_control()).collect())
+}
+
+/// An account with these parameters and empty metadata, not yet validated ([`push_entry`]
+/// validates it).
+pub(crate) fn unchecked_account(
+    issuer: String,
+    name: String,
+    secret: Secret,
+    params: OtpParams,
+) -> Account {
+    Account {
+        params,
+        ..Account::totp(issuer, name, secret)
+    }
+}
+
+/// Adds `entry` to `parsed` when it is valid and within [`MAX_ENTRIES`], or records why not.
+/// Unlike [`Collector`], entries past the limit are skipped with a reason, not an error.
+pub(crate) fn push_entry(parsed: &mut Parsed, label: &str, entry: Result<Account, String>) {
+    let label = if label.chars().count() > 80 {
+        let mut s: String = label.chars().take(80).collect();
+        s.push('…');
+        s
+    } else {
+        label.to_string()
+    };
+    let reason = match entry {
+        Ok(_) if parsed.accounts.len() >= MAX_ENTRIES => {
+            format!("more than {MAX_ENTRIES} entries in one file")
+        }
+        Ok(account) => match account.validate() {
+            Ok(()) => {
+                parsed.accounts.push(account);
+                return;
+            }
+            Err(e) => e.to_string(),
+        },
+        Err(reason) => reason,
+    };
+    parsed.skipped.push(Skipped { label, reason });
 }
 
 /// Builds an account and checks it can produce codes.

@@ -163,6 +163,15 @@ pub fn aes256cbc_decrypt(
         .map_err(|_| CryptoError::Auth)
 }
 
+/// AES-256-CBC with PKCS#7 padding and an all-zero IV (Authy, TOTP Authenticator). `None` when
+/// the length or padding is wrong — with these formats, the sign of a wrong password.
+pub(crate) fn aes256cbc_zero_iv_decrypt(key: &[u8; 32], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    if ct.is_empty() || !ct.len().is_multiple_of(16) {
+        return None;
+    }
+    aes256cbc_decrypt(key, &[0u8; 16], ct).ok()
+}
+
 /// Opens a libsodium `crypto_secretstream_xchacha20poly1305` stream whose whole plaintext is one
 /// or more chunks of at most `chunk_len` ciphertext bytes each (Ente writes a single chunk).
 pub fn secretstream_open(

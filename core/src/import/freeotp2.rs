@@ -14,7 +14,7 @@ use std::num::NonZeroU32;
 use ring::aead;
 use zeroize::Zeroizing;
 
-use super::parse_util::{self, push_entry, str_field};
+use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, freeotp, java_ser};
 use crate::account::Secret;
 
@@ -32,7 +32,7 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    java_ser::looks_like(input.bytes) && parse_util::contains(input.bytes, b"masterKey")
+    java_ser::looks_like(input.bytes) && common::contains(input.bytes, b"masterKey")
 }
 
 /// A JSON array of Java signed bytes, bounded.
@@ -82,7 +82,10 @@ fn gcm_nonce(der: &[u8]) -> Option<aead::Nonce> {
 /// Decrypts an EncryptedKey JSON object with `key`; `None` when authentication fails or the
 /// object is not one ring can open.
 fn unwrap_key(enc: &serde_json::Value, key: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if !str_field(enc, "mCipher").eq_ignore_ascii_case("AES/GCM/NoPadding") {
+    if !common::str_of(enc, "mCipher")
+        .unwrap_or_default()
+        .eq_ignore_ascii_case("AES/GCM/NoPadding")
+    {
         return None;
     }
     let alg = match key.len() {
@@ -92,7 +95,12 @@ fn unwrap_key(enc: &serde_json::Value, key: &[u8]) -> Option<Zeroizing<Vec<u8>>>
     };
     let mut ct = Zeroizing::new(signed_bytes(enc.get("mCipherText"), 4096)?);
     let nonce = gcm_nonce(&signed_bytes(enc.get("mParameters"), 64)?)?;
-    let aad = aead::Aad::from(str_field(enc, "mToken").as_bytes().to_vec());
+    let aad = aead::Aad::from(
+        common::str_of(enc, "mToken")
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec(),
+    );
     let k = aead::LessSafeKey::new(aead::UnboundKey::new(alg, key).ok()?);
     let plain = k.open_in_place(nonce, aad, ct.as_mut_slice()).ok()?;
     Some(Zeroizing::new(plain.to_vec()))
@@ -100,10 +108,14 @@ fn unwrap_key(enc: &serde_json::Value, key: &[u8]) -> Option<Zeroizing<Vec<u8>>>
 
 /// The master key from the `masterKey` entry and the password.
 fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    let bad = |d: &str| parse_util::malformed(NAME, d.to_string());
+    let bad = |d: &str| common::malformed(NAME, d.to_string());
     let mk: serde_json::Value =
         serde_json::from_str(json).map_err(|_| bad("the master key entry is not JSON"))?;
-    let alg = match str_field(&mk, "mAlgorithm").to_ascii_uppercase().as_str() {
+    let alg = match common::str_of(&mk, "mAlgorithm")
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+        .as_str()
+    {
         "PBKDF2WITHHMACSHA1" => ring::pbkdf2::PBKDF2_HMAC_SHA1,
         "PBKDF2WITHHMACSHA256" => ring::pbkdf2::PBKDF2_HMAC_SHA256,
         "PBKDF2WITHHMACSHA512" => ring::pbkdf2::PBKDF2_HMAC_SHA512,
@@ -114,7 +126,7 @@ fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
             });
         }
     };
-    let iterations = parse_util::int_field(&mk, "mIterations")
+    let iterations = common::lenient_int_of(&mk, "mIterations")
         .and_then(|n| u32::try_from(n).ok())
         .and_then(NonZeroU32::new)
         .ok_or_else(|| bad("bad iteration count"))?;
@@ -134,15 +146,15 @@ fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
-    let bytes = parse_util::bounded(input, NAME)?;
+    let bytes = common::bounded(input, NAME)?;
     let map =
-        java_ser::read_string_map(bytes).map_err(|e| parse_util::malformed(NAME, e.to_string()))?;
+        java_ser::read_string_map(bytes).map_err(|e| common::malformed(NAME, e.to_string()))?;
     let get = |k: &str| {
         map.iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.as_str())
     };
-    let mk_json = get("masterKey").ok_or_else(|| parse_util::malformed(NAME, "no master key"))?;
+    let mk_json = get("masterKey").ok_or_else(|| common::malformed(NAME, "no master key"))?;
     let password = password.ok_or(ImportError::PasswordRequired)?;
     let master = master_key(mk_json, password)?;
     let mut parsed = Parsed::default();
@@ -165,13 +177,16 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
         let meta: Option<serde_json::Value> = serde_json::from_str(meta_json).ok();
         let label = meta
             .as_ref()
-            .map(
-                |m| match (str_field(m, "issuerExt"), str_field(m, "label")) {
+            .map(|m| {
+                match (
+                    common::str_of(m, "issuerExt").unwrap_or_default(),
+                    common::str_of(m, "label").unwrap_or_default(),
+                ) {
                     ("", l) => l.to_string(),
                     (i, "") => i.to_string(),
                     (i, l) => format!("{i}:{l}"),
-                },
-            )
+                }
+            })
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| "token".to_string());
         let entry = (|| {
@@ -187,7 +202,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
                 .ok_or_else(|| "the secret entry is malformed".to_string())?;
             let raw = unwrap_key(&enc, &master)
                 .ok_or_else(|| "the secret could not be decrypted".to_string())?;
-            let secret: Secret = parse_util::secret_from_bytes(raw.to_vec())?;
+            let secret: Secret = common::secret_from_bytes(raw.to_vec())?;
             freeotp::token_account(meta, secret)
         })();
         push_entry(&mut parsed, &label, entry);

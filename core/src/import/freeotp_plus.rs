@@ -2,7 +2,7 @@
 //! internal `tokens.xml` (the FreeOTP 1.x layout, read by [`super::freeotp`]).
 //! HOTP counters are kept as stored, as for FreeOTP 1.x.
 
-use super::parse_util::{self, contains, push_entry, str_field};
+use super::common::{self, contains, push_entry};
 use super::{Format, ImportError, Input, Parsed, android_prefs, freeotp};
 
 const NAME: &str = "FreeOTP+";
@@ -17,7 +17,7 @@ pub(crate) const FORMAT: Format = Format {
 
 fn sniff(input: &Input<'_>) -> bool {
     let b = input.bytes;
-    b.len() <= parse_util::MAX_INPUT_BYTES
+    b.len() <= common::MAX_INPUT_BYTES
         && b.trim_ascii_start().starts_with(b"{")
         && contains(b, b"\"tokenOrder\"")
         && contains(b, b"\"tokens\"")
@@ -27,20 +27,23 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
     if android_prefs::looks_like(input.bytes) {
         return freeotp::parse_prefs(input, NAME);
     }
-    let v = parse_util::json(parse_util::text(input, NAME)?, NAME)?;
+    let v = common::parse_json_str(common::require_text(input, NAME)?, NAME)?;
     let tokens = v
         .get("tokens")
         .and_then(|t| t.as_array())
-        .ok_or_else(|| parse_util::malformed(NAME, "no \"tokens\" array"))?;
+        .ok_or_else(|| common::malformed(NAME, "no \"tokens\" array"))?;
     let mut parsed = Parsed::default();
     for (i, token) in tokens.iter().enumerate() {
-        let label = match (str_field(token, "issuerExt"), str_field(token, "label")) {
+        let label = match (
+            common::str_of(token, "issuerExt").unwrap_or_default(),
+            common::str_of(token, "label").unwrap_or_default(),
+        ) {
             ("", "") => format!("token {}", i + 1),
             (i, "") => i.to_string(),
             ("", l) => l.to_string(),
             (i, l) => format!("{i}:{l}"),
         };
-        let entry = parse_util::secret_from_signed_bytes(token.get("secret"))
+        let entry = common::secret_from_signed_bytes(token.get("secret"))
             .and_then(|secret| freeotp::token_account(token, secret));
         push_entry(&mut parsed, &label, entry);
     }

@@ -3,7 +3,7 @@
 //! 1 = HOTP. The app keeps no algorithm, digits or period: every account is SHA-1, 6 digits, 30 s.
 //! `email` is often `Issuer:name`; the name is the part after the first `:`.
 
-use super::parse_util::{self, account, contains, push_entry, secret_from_base32};
+use super::common::{self, contains, push_entry, strict_secret_from_base32, unchecked_account};
 use super::sqlite_bytes;
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -20,18 +20,18 @@ pub(crate) const FORMAT: Format = Format {
 
 fn sniff(input: &Input<'_>) -> bool {
     sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= parse_util::MAX_INPUT_BYTES
+        && input.bytes.len() <= common::MAX_INPUT_BYTES
         && contains(input.bytes, b"original_name")
         && contains(input.bytes, b"CREATE TABLE accounts")
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let conn = sqlite_bytes::open(parse_util::bounded(input, NAME)?, NAME)?;
+    let conn = sqlite_bytes::open(common::bounded(input, NAME)?, NAME)?;
     let cols = sqlite_bytes::table_columns(&conn, "accounts", NAME)?
-        .ok_or_else(|| parse_util::malformed(NAME, "no accounts table"))?;
+        .ok_or_else(|| common::malformed(NAME, "no accounts table"))?;
     for needed in ["email", "secret"] {
         if !cols.iter().any(|c| c.eq_ignore_ascii_case(needed)) {
-            return Err(parse_util::malformed(
+            return Err(common::malformed(
                 NAME,
                 format!("accounts table has no {needed} column"),
             ));
@@ -44,17 +44,16 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         col("counter"),
         col("type"),
         col("issuer"),
-        parse_util::MAX_ENTRIES + 1
+        common::MAX_ENTRIES + 1
     );
-    let fail =
-        |e: rusqlite::Error| parse_util::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = |e: rusqlite::Error| common::malformed(NAME, format!("unreadable database: {e}"));
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let mut rows = stmt.query([]).map_err(fail)?;
     let mut parsed = Parsed::default();
     while let Some(r) = rows.next().map_err(fail)? {
         let email = sqlite_bytes::text(r, 0);
         let entry = (|| {
-            let secret = secret_from_base32(&sqlite_bytes::text(r, 1))?;
+            let secret = strict_secret_from_base32(&sqlite_bytes::text(r, 1))?;
             let (prefix, name) = match email.split_once(':') {
                 Some((p, n)) => (p.trim(), n.trim()),
                 None => ("", email.trim()),
@@ -68,7 +67,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
             let kind = match sqlite_bytes::int(r, 3).unwrap_or(0) {
                 0 => OtpKind::Totp { period: 30 },
                 1 => OtpKind::Hotp {
-                    counter: parse_util::counter(sqlite_bytes::int(r, 2))?,
+                    counter: common::counter_or_zero(sqlite_bytes::int(r, 2))?,
                 },
                 _ => return Err("unknown account type".to_string()),
             };
@@ -76,9 +75,9 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 kind,
                 ..OtpParams::default()
             };
-            Ok(account(
-                parse_util::clean_text(issuer)?,
-                parse_util::clean_text(name)?,
+            Ok(unchecked_account(
+                common::clean_text(issuer)?,
+                common::clean_text(name)?,
                 secret,
                 params,
             ))

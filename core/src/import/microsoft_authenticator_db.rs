@@ -5,7 +5,7 @@
 //! form this importer cannot verify and are skipped with a reason. `name` is the issuer and
 //! `username` the account name.
 
-use super::parse_util::{self, account, contains, push_entry};
+use super::common::{self, contains, push_entry, unchecked_account};
 use super::sqlite_bytes;
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -22,17 +22,17 @@ pub(crate) const FORMAT: Format = Format {
 
 fn sniff(input: &Input<'_>) -> bool {
     sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= parse_util::MAX_INPUT_BYTES
+        && input.bytes.len() <= common::MAX_INPUT_BYTES
         && contains(input.bytes, b"oath_secret_key")
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let conn = sqlite_bytes::open(parse_util::bounded(input, NAME)?, NAME)?;
+    let conn = sqlite_bytes::open(common::bounded(input, NAME)?, NAME)?;
     let cols = sqlite_bytes::table_columns(&conn, "accounts", NAME)?
-        .ok_or_else(|| parse_util::malformed(NAME, "no accounts table"))?;
+        .ok_or_else(|| common::malformed(NAME, "no accounts table"))?;
     for needed in ["name", "username", "oath_secret_key", "account_type"] {
         if !cols.iter().any(|c| c.eq_ignore_ascii_case(needed)) {
-            return Err(parse_util::malformed(
+            return Err(common::malformed(
                 NAME,
                 format!("accounts table has no {needed} column"),
             ));
@@ -40,10 +40,9 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
     }
     let sql = format!(
         "SELECT name, username, oath_secret_key, account_type FROM accounts ORDER BY rowid LIMIT {}",
-        parse_util::MAX_ENTRIES + 1
+        common::MAX_ENTRIES + 1
     );
-    let fail =
-        |e: rusqlite::Error| parse_util::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = |e: rusqlite::Error| common::malformed(NAME, format!("unreadable database: {e}"));
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let mut rows = stmt.query([]).map_err(fail)?;
     let mut parsed = Parsed::default();
@@ -58,8 +57,8 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         let entry = (|| {
             let raw = sqlite_bytes::text(r, 2);
             let (secret, digits) = match sqlite_bytes::int(r, 3) {
-                Some(0) => (parse_util::secret_from_base32(&raw)?, 6),
-                Some(1) => (parse_util::secret_from_base64(&raw)?, 8),
+                Some(0) => (common::strict_secret_from_base32(&raw)?, 6),
+                Some(1) => (common::secret_from_base64(&raw)?, 8),
                 _ => {
                     return Err(
                         "a work or school account: Microsoft Authenticator keeps no \
@@ -74,9 +73,9 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 digits,
                 ..OtpParams::default()
             };
-            Ok(account(
-                parse_util::clean_text(&issuer)?,
-                parse_util::clean_text(&name)?,
+            Ok(unchecked_account(
+                common::clean_text(&issuer)?,
+                common::clean_text(&name)?,
                 secret,
                 params,
             ))

@@ -10,7 +10,7 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::parse_util::{self, push_entry};
+use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, Skipped};
 use crate::{migration, uri};
 
@@ -46,7 +46,7 @@ fn load(bytes: &[u8]) -> Result<image::GrayImage, ImportError> {
     } else if is_jpeg(bytes) {
         image::ImageFormat::Jpeg
     } else {
-        return Err(parse_util::malformed(NAME, "not a PNG or JPEG image"));
+        return Err(common::malformed(NAME, "not a PNG or JPEG image"));
     };
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
@@ -56,7 +56,7 @@ fn load(bytes: &[u8]) -> Result<image::GrayImage, ImportError> {
     reader.limits(limits);
     let img = reader
         .decode()
-        .map_err(|e| parse_util::malformed(NAME, format!("the image cannot be decoded: {e}")))?;
+        .map_err(|e| common::malformed(NAME, format!("the image cannot be decoded: {e}")))?;
     Ok(img.to_luma8())
 }
 
@@ -79,12 +79,12 @@ fn scan(img: &image::GrayImage) -> Vec<Result<String, String>> {
 
 /// Every QR code's text in a PNG or JPEG image, in detection order; repeated codes once.
 pub fn decode_texts(bytes: &[u8]) -> Result<Vec<Result<String, String>>, ImportError> {
-    if bytes.len() > parse_util::MAX_INPUT_BYTES {
-        return Err(parse_util::malformed(NAME, "the image file is too large"));
+    if bytes.len() > common::MAX_INPUT_BYTES {
+        return Err(common::malformed(NAME, "the image file is too large"));
     }
     let img = load(bytes)?;
     let found = catch_unwind(AssertUnwindSafe(|| search(&img)))
-        .map_err(|_| parse_util::malformed(NAME, "the QR decoder failed on this image"))?;
+        .map_err(|_| common::malformed(NAME, "the QR decoder failed on this image"))?;
     Ok(found)
 }
 
@@ -140,7 +140,7 @@ fn search(img: &image::GrayImage) -> Vec<Result<String, String>> {
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
     let texts = decode_texts(input.bytes)?;
     if texts.is_empty() {
-        return Err(parse_util::malformed(NAME, "no QR code found in the image"));
+        return Err(common::malformed(NAME, "no QR code found in the image"));
     }
     let mut parsed = Parsed::default();
     for (i, text) in texts.into_iter().enumerate() {

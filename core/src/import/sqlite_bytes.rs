@@ -6,7 +6,7 @@
 use rusqlite::{Connection, OpenFlags, limits::Limit};
 
 use super::ImportError;
-use super::parse_util::malformed;
+use super::common::malformed;
 
 /// The SQLite file header.
 const MAGIC: &[u8] = b"SQLite format 3\0";
