@@ -5,12 +5,8 @@
 //! PBKDF2-HMAC-SHA1(backup password, salt as UTF-8, 1000 iterations, 32 bytes), plaintext = the
 //! Base32 secret. Authy keeps no algorithm or period: SHA-1 and 30 s.
 
-use std::num::NonZeroU32;
-
-use zeroize::Zeroizing;
-
 use super::common::{self, contains, lenient_int_of, push_entry, unchecked_account};
-use super::crypto;
+use super::crypto::{self, Pbkdf2Hash};
 use super::{Format, ImportError, Input, Parsed, android_prefs};
 use crate::account::{OtpKind, OtpParams, Secret};
 
@@ -36,14 +32,13 @@ fn decrypt(password: &str, salt: &str, encrypted: &str) -> Option<Secret> {
         .decode(encrypted.trim().as_bytes())
         .ok()
         .filter(|c| c.len() <= common::MAX_SECRET_BYTES * 2)?;
-    let mut key = Zeroizing::new([0u8; 32]);
-    ring::pbkdf2::derive(
-        ring::pbkdf2::PBKDF2_HMAC_SHA1,
-        NonZeroU32::new(PBKDF2_ITERATIONS)?,
-        salt.as_bytes(),
+    let key = crypto::pbkdf2(
+        Pbkdf2Hash::Sha1,
         password.as_bytes(),
-        key.as_mut(),
-    );
+        salt.as_bytes(),
+        PBKDF2_ITERATIONS,
+    )
+    .ok()?;
     let plain = crypto::aes256cbc_zero_iv_decrypt(&key, &ct)?;
     let text = std::str::from_utf8(&plain).ok()?;
     Secret::from_base32(text).ok()

@@ -11,17 +11,17 @@
 
 use std::num::NonZeroU32;
 
-use ring::aead;
 use zeroize::Zeroizing;
 
 use super::common::{self, push_entry};
+use super::crypto::{self, Pbkdf2Hash};
 use super::{Format, ImportError, Input, Parsed, freeotp, java_ser};
 use crate::account::Secret;
 
 const NAME: &str = "FreeOTP 2";
 /// More PBKDF2 iterations than this is refused (FreeOTP uses 100 000): a hostile file must not
 /// keep the importer busy for minutes.
-const MAX_ITERATIONS: u32 = 10_000_000;
+const MAX_ITERATIONS: u32 = crypto::MAX_PBKDF2_ITERATIONS;
 
 /// The registry entry.
 pub(crate) const FORMAT: Format = Format {
@@ -52,7 +52,7 @@ fn signed_bytes(v: Option<&serde_json::Value>, max: usize) -> Option<Vec<u8>> {
 
 /// The 12-byte GCM nonce from `mParameters` (DER `SEQUENCE { OCTET STRING, INTEGER tagBits }`
 /// or a bare `OCTET STRING`), requiring a 128-bit tag.
-fn gcm_nonce(der: &[u8]) -> Option<aead::Nonce> {
+fn gcm_nonce(der: &[u8]) -> Option<[u8; 12]> {
     let octets = |d: &[u8]| -> Option<(Vec<u8>, usize)> {
         if d.first() != Some(&0x04) {
             return None;
@@ -76,7 +76,7 @@ fn gcm_nonce(der: &[u8]) -> Option<aead::Nonce> {
         }
         _ => return None,
     };
-    aead::Nonce::try_assume_unique_for_key(&nonce).ok()
+    nonce.try_into().ok()
 }
 
 /// Decrypts an EncryptedKey JSON object with `key`; `None` when authentication fails or the
@@ -88,22 +88,10 @@ fn unwrap_key(enc: &serde_json::Value, key: &[u8]) -> Option<Zeroizing<Vec<u8>>>
     {
         return None;
     }
-    let alg = match key.len() {
-        16 => &aead::AES_128_GCM,
-        32 => &aead::AES_256_GCM,
-        _ => return None,
-    };
-    let mut ct = Zeroizing::new(signed_bytes(enc.get("mCipherText"), 4096)?);
+    let ct = signed_bytes(enc.get("mCipherText"), 4096)?;
     let nonce = gcm_nonce(&signed_bytes(enc.get("mParameters"), 64)?)?;
-    let aad = aead::Aad::from(
-        common::str_of(enc, "mToken")
-            .unwrap_or_default()
-            .as_bytes()
-            .to_vec(),
-    );
-    let k = aead::LessSafeKey::new(aead::UnboundKey::new(alg, key).ok()?);
-    let plain = k.open_in_place(nonce, aad, ct.as_mut_slice()).ok()?;
-    Some(Zeroizing::new(plain.to_vec()))
+    let aad = common::str_of(enc, "mToken").unwrap_or_default();
+    crypto::aes_gcm_open(key, &nonce, &ct, aad.as_bytes()).ok()
 }
 
 /// The master key from the `masterKey` entry and the password.
@@ -111,14 +99,14 @@ fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
     let bad = |d: &str| common::malformed(NAME, d.to_string());
     let mk: serde_json::Value =
         serde_json::from_str(json).map_err(|_| bad("the master key entry is not JSON"))?;
-    let alg = match common::str_of(&mk, "mAlgorithm")
+    let hash = match common::str_of(&mk, "mAlgorithm")
         .unwrap_or_default()
         .to_ascii_uppercase()
         .as_str()
     {
-        "PBKDF2WITHHMACSHA1" => ring::pbkdf2::PBKDF2_HMAC_SHA1,
-        "PBKDF2WITHHMACSHA256" => ring::pbkdf2::PBKDF2_HMAC_SHA256,
-        "PBKDF2WITHHMACSHA512" => ring::pbkdf2::PBKDF2_HMAC_SHA512,
+        "PBKDF2WITHHMACSHA1" => Pbkdf2Hash::Sha1,
+        "PBKDF2WITHHMACSHA256" => Pbkdf2Hash::Sha256,
+        "PBKDF2WITHHMACSHA512" => Pbkdf2Hash::Sha512,
         _ => {
             return Err(ImportError::Unsupported {
                 format: NAME,
@@ -140,9 +128,10 @@ fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
     let enc = mk
         .get("mEncryptedKey")
         .ok_or_else(|| bad("no encrypted master key"))?;
-    let mut kek = Zeroizing::new([0u8; 32]);
-    ring::pbkdf2::derive(alg, iterations, &salt, password.as_bytes(), kek.as_mut());
-    unwrap_key(enc, kek.as_ref()).ok_or(ImportError::WrongPassword)
+    // The count was checked above, so this cannot fail on it.
+    let kek = crypto::pbkdf2(hash, password.as_bytes(), &salt, iterations.get())
+        .map_err(|_| bad("bad iteration count"))?;
+    unwrap_key(enc, &kek[..]).ok_or(ImportError::WrongPassword)
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {

@@ -9,8 +9,6 @@
 //! when an entry's `digits` or `period` field says otherwise the import carries a warning so the
 //! user can check the codes.
 
-use zeroize::Zeroizing;
-
 use super::common::{self, contains, lenient_int_of, push_entry, unchecked_account};
 use super::crypto;
 use super::{Format, ImportError, Input, Parsed, android_prefs};
@@ -68,11 +66,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
     let ct = decode_base64(bytes.trim_ascii())
         .ok_or_else(|| common::malformed(NAME, "the backup is not Base64"))?;
     let password = password.ok_or(ImportError::PasswordRequired)?;
-    let key: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, password.as_bytes())
-        .as_ref()
-        .try_into()
-        .map_err(|_| common::malformed(NAME, "key derivation failed"))?;
-    let key = Zeroizing::new(key);
+    let key = crypto::sha256(password.as_bytes());
     let plain = crypto::aes256cbc_zero_iv_decrypt(&key, &ct).ok_or(ImportError::WrongPassword)?;
     // Padding can pass by chance with a wrong key; the plaintext must then also be the JSON object.
     let outer: serde_json::Value = std::str::from_utf8(&plain)
