@@ -137,8 +137,6 @@ fn parse_db(db: &Value) -> Result<Parsed, ImportError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| common::malformed(NAME, "database has no entries list"))?;
-    let mut out = Collector::new(NAME);
-    out.check_count(entries.len())?;
     let groups: HashMap<&str, &str> = db
         .get("groups")
         .and_then(Value::as_array)
@@ -148,14 +146,8 @@ fn parse_db(db: &Value) -> Result<Parsed, ImportError> {
                 .collect()
         })
         .unwrap_or_default();
-    for (i, e) in entries.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuer").unwrap_or_default(),
-            str_of(e, "name").unwrap_or_default(),
-            i,
-        );
-        out.push(label, entry(e, &groups));
-    }
+    let mut out = Collector::new(NAME);
+    out.push_entries(entries, "issuer", "name", |e| entry(e, &groups))?;
     if entries
         .iter()
         .any(|e| e.get("icon").is_some_and(|i| !i.is_null()))

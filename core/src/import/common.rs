@@ -461,6 +461,27 @@ impl Collector {
         Ok(())
     }
 
+    /// Checks `entries.len()` against [`MAX_ENTRIES`], then records `account(entry)` for each
+    /// entry of a JSON list, labelled by its `issuer_key` and `name_key` fields (see [`label`]).
+    pub(crate) fn push_entries(
+        &mut self,
+        entries: &[Value],
+        issuer_key: &str,
+        name_key: &str,
+        account: impl Fn(&Value) -> Result<Account, String>,
+    ) -> Result<(), ImportError> {
+        self.check_count(entries.len())?;
+        for (i, e) in entries.iter().enumerate() {
+            let label = label(
+                str_of(e, issuer_key).unwrap_or_default(),
+                str_of(e, name_key).unwrap_or_default(),
+                i,
+            );
+            self.push(label, account(e));
+        }
+        Ok(())
+    }
+
     /// Records one entry's outcome.
     pub fn push(&mut self, label: String, result: Result<Account, String>) {
         match result {

@@ -44,15 +44,7 @@ pub fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, Impor
         })
         .unwrap_or_default();
     let mut out = Collector::new(NAME);
-    out.check_count(accounts.len())?;
-    for (i, e) in accounts.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuerName").unwrap_or_default(),
-            str_of(e, "userName").unwrap_or_default(),
-            i,
-        );
-        out.push(label, account(e, &folders));
-    }
+    out.push_entries(accounts, "issuerName", "userName", |e| account(e, &folders))?;
     Ok(out.finish())
 }
 

@@ -28,15 +28,7 @@ pub fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, Impor
         .as_array()
         .ok_or_else(|| common::malformed(NAME, "not a list of entries"))?;
     let mut out = Collector::new(NAME);
-    out.check_count(entries.len())?;
-    for (i, e) in entries.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuer").unwrap_or_default(),
-            str_of(e, "account").unwrap_or_default(),
-            i,
-        );
-        out.push(label, account(e));
-    }
+    out.push_entries(entries, "issuer", "account", account)?;
     Ok(out.finish())
 }
 
