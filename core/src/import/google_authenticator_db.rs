@@ -3,7 +3,7 @@
 //! 1 = HOTP. The app keeps no algorithm, digits or period: every account is SHA-1, 6 digits, 30 s.
 //! `email` is often `Issuer:name`; the name is the part after the first `:`.
 
-use super::common::{self, contains, push_entry, strict_secret_from_base32, unchecked_account};
+use super::common::{self, push_entry, strict_secret_from_base32, unchecked_account};
 use super::sqlite_bytes;
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -19,24 +19,12 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= common::MAX_INPUT_BYTES
-        && contains(input.bytes, b"original_name")
-        && contains(input.bytes, b"CREATE TABLE accounts")
+    sqlite_bytes::sniff(input.bytes, &[b"original_name", b"CREATE TABLE accounts"])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
     let conn = sqlite_bytes::open(common::bounded(input, NAME)?, NAME)?;
-    let cols = sqlite_bytes::table_columns(&conn, "accounts", NAME)?
-        .ok_or_else(|| common::malformed(NAME, "no accounts table"))?;
-    for needed in ["email", "secret"] {
-        if !cols.iter().any(|c| c.eq_ignore_ascii_case(needed)) {
-            return Err(common::malformed(
-                NAME,
-                format!("accounts table has no {needed} column"),
-            ));
-        }
-    }
+    let cols = sqlite_bytes::required_columns(&conn, "accounts", &["email", "secret"], NAME)?;
     let has = |c: &str| cols.iter().any(|x| x.eq_ignore_ascii_case(c));
     let col = |c: &'static str| if has(c) { c } else { "NULL" };
     let sql = format!(
@@ -46,7 +34,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         col("issuer"),
         common::MAX_ENTRIES + 1
     );
-    let fail = |e: rusqlite::Error| common::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = sqlite_bytes::unreadable(NAME);
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let mut rows = stmt.query([]).map_err(fail)?;
     let mut parsed = Parsed::default();

@@ -5,7 +5,7 @@
 //! form this importer cannot verify and are skipped with a reason. `name` is the issuer and
 //! `username` the account name.
 
-use super::common::{self, contains, push_entry, unchecked_account};
+use super::common::{self, push_entry, unchecked_account};
 use super::sqlite_bytes;
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -21,28 +21,22 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= common::MAX_INPUT_BYTES
-        && contains(input.bytes, b"oath_secret_key")
+    sqlite_bytes::sniff(input.bytes, &[b"oath_secret_key"])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
     let conn = sqlite_bytes::open(common::bounded(input, NAME)?, NAME)?;
-    let cols = sqlite_bytes::table_columns(&conn, "accounts", NAME)?
-        .ok_or_else(|| common::malformed(NAME, "no accounts table"))?;
-    for needed in ["name", "username", "oath_secret_key", "account_type"] {
-        if !cols.iter().any(|c| c.eq_ignore_ascii_case(needed)) {
-            return Err(common::malformed(
-                NAME,
-                format!("accounts table has no {needed} column"),
-            ));
-        }
-    }
+    sqlite_bytes::required_columns(
+        &conn,
+        "accounts",
+        &["name", "username", "oath_secret_key", "account_type"],
+        NAME,
+    )?;
     let sql = format!(
         "SELECT name, username, oath_secret_key, account_type FROM accounts ORDER BY rowid LIMIT {}",
         common::MAX_ENTRIES + 1
     );
-    let fail = |e: rusqlite::Error| common::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = sqlite_bytes::unreadable(NAME);
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let mut rows = stmt.query([]).map_err(fail)?;
     let mut parsed = Parsed::default();
