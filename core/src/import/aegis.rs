@@ -209,13 +209,7 @@ fn push_group(a: &mut Account, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(s: &str) -> Input<'_> {
-        Input {
-            bytes: s.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     const PLAIN: &str = r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,
       "entries":[

@@ -140,13 +140,7 @@ fn entry(e: &Value) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(b: &[u8]) -> Input<'_> {
-        Input {
-            bytes: b,
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn plain_entries_and_skips() {

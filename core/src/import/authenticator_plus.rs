@@ -119,7 +119,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{assert_password_errors, check_file, input, read};
 
     const FILE: &str = "authenticator-plus/authenticator_plus.zip";
 
@@ -131,28 +131,9 @@ mod tests {
     #[test]
     fn password_errors_and_truncation() {
         let Some(bytes) = read(FILE) else { return };
-        let input = Input {
-            bytes: &bytes,
-            file_name: None,
-        };
-        assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        for wrong in ["test", "testtesttesu", "", "x"] {
-            assert!(
-                matches!(parse(&input, Some(wrong)), Err(ImportError::WrongPassword)),
-                "{wrong}"
-            );
-        }
+        assert_password_errors(parse, &input(&bytes), &["test", "testtesttesu", "", "x"]);
         for cut in [10, bytes.len() / 2, bytes.len() - 1] {
-            let r = parse(
-                &Input {
-                    bytes: &bytes[..cut],
-                    file_name: None,
-                },
-                Some("testtesttest"),
-            );
+            let r = parse(&input(&bytes[..cut]), Some("testtesttest"));
             assert!(matches!(r, Err(ImportError::Malformed { .. })), "cut {cut}");
         }
     }

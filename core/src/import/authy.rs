@@ -129,7 +129,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{assert_password_errors, check_file, input, read};
 
     #[test]
     fn corpus_files() {
@@ -142,18 +142,7 @@ mod tests {
         let Some(bytes) = read("authy/authy_encrypted.xml") else {
             return;
         };
-        let input = Input {
-            bytes: &bytes,
-            file_name: None,
-        };
-        assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        assert!(matches!(
-            parse(&input, Some("nottest")),
-            Err(ImportError::WrongPassword)
-        ));
+        assert_password_errors(parse, &input(&bytes), &["nottest"]);
     }
 
     #[test]

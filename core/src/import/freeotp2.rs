@@ -202,7 +202,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{assert_password_errors, check_file, input, read};
 
     #[test]
     fn corpus_files() {
@@ -216,24 +216,9 @@ mod tests {
         let Some(bytes) = read("freeotp/freeotp_v2_api23.xml") else {
             return;
         };
-        let input = Input {
-            bytes: &bytes,
-            file_name: None,
-        };
+        assert_password_errors(parse, &input(&bytes), &["nope"]);
         assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        assert!(matches!(
-            parse(&input, Some("nope")),
-            Err(ImportError::WrongPassword)
-        ));
-        let cut = Input {
-            bytes: &bytes[..bytes.len() - 10],
-            file_name: None,
-        };
-        assert!(matches!(
-            parse(&cut, Some("test")),
+            parse(&input(&bytes[..bytes.len() - 10]), Some("test")),
             Err(ImportError::Malformed { .. })
         ));
     }

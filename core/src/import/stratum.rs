@@ -185,13 +185,7 @@ pub(crate) fn account(f: &Fields<'_>) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(b: &[u8]) -> Input<'_> {
-        Input {
-            bytes: b,
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn plain_types_categories_and_skips() {

@@ -127,7 +127,7 @@ fn entries(list: &serde_json::Value) -> Result<Parsed, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{self, assert_password_errors, check_file, read};
 
     #[test]
     fn corpus_files() {
@@ -150,25 +150,9 @@ mod tests {
             bytes: &bytes,
             file_name: Some("x.bin"),
         };
-        assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        assert!(matches!(
-            parse(&input, Some("Testtest2")),
-            Err(ImportError::WrongPassword)
-        ));
+        assert_password_errors(parse, &input, &["Testtest2"]);
         let cut = &bytes[..bytes.len() - 8];
-        assert!(
-            parse(
-                &Input {
-                    bytes: cut,
-                    file_name: None
-                },
-                Some("Testtest1")
-            )
-            .is_err()
-        );
+        assert!(parse(&test_support::input(cut), Some("Testtest1")).is_err());
     }
 
     #[test]

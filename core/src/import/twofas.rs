@@ -167,13 +167,7 @@ fn service(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(s: &str) -> Input<'_> {
-        Input {
-            bytes: s.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn schema_rules_and_bad_entries() {
