@@ -72,6 +72,14 @@ pub(crate) fn require_text<'a>(
     text(input).ok_or_else(|| malformed(format, "file is not UTF-8 text"))
 }
 
+/// For sniffers of JSON files: bytes within [`MAX_INPUT_BYTES`] that start (after white space)
+/// with `open` (`b"{"` or `b"["`) and contain every marker (e.g. `b"\"otpGenerator\""`).
+pub(crate) fn looks_like_json_with(bytes: &[u8], open: &[u8], markers: &[&[u8]]) -> bool {
+    bytes.len() <= MAX_INPUT_BYTES
+        && bytes.trim_ascii_start().starts_with(open)
+        && markers.iter().all(|m| contains(bytes, m))
+}
+
 /// True when `haystack` contains `needle` (a byte search for sniffers).
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)

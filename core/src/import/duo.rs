@@ -5,7 +5,7 @@
 //! expects 3; Aegis' own test overwrites it, which hid the value). Duo stores no issuer.
 
 use super::common::{
-    self, contains, lenient_int_of, push_entry, strict_secret_from_base32, unchecked_account,
+    self, lenient_int_of, push_entry, strict_secret_from_base32, unchecked_account,
 };
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -21,10 +21,7 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    let b = input.bytes;
-    b.len() <= common::MAX_INPUT_BYTES
-        && b.trim_ascii_start().starts_with(b"[")
-        && contains(b, b"\"otpGenerator\"")
+    common::looks_like_json_with(input.bytes, b"[", &[b"\"otpGenerator\""])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {

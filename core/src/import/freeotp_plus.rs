@@ -2,7 +2,7 @@
 //! internal `tokens.xml` (the FreeOTP 1.x layout, read by [`super::freeotp`]).
 //! HOTP counters are kept as stored, as for FreeOTP 1.x.
 
-use super::common::{self, contains, push_entry};
+use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, android_prefs, freeotp};
 
 const NAME: &str = "FreeOTP+";
@@ -16,11 +16,7 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    let b = input.bytes;
-    b.len() <= common::MAX_INPUT_BYTES
-        && b.trim_ascii_start().starts_with(b"{")
-        && contains(b, b"\"tokenOrder\"")
-        && contains(b, b"\"tokens\"")
+    common::looks_like_json_with(input.bytes, b"{", &[b"\"tokenOrder\"", b"\"tokens\""])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {

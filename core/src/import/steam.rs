@@ -2,7 +2,7 @@
 //! single account in old versions) and Steam Desktop Authenticator `.maFile`s (a single account).
 //! Each account has `shared_secret` (Base64) and `account_name`.
 
-use super::common::{self, contains, push_entry, secret_from_base64, unchecked_account};
+use super::common::{self, push_entry, secret_from_base64, unchecked_account};
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{Algorithm, OtpKind, OtpParams, STEAM_DIGITS};
 
@@ -17,10 +17,7 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    let b = input.bytes;
-    b.len() <= common::MAX_INPUT_BYTES
-        && b.trim_ascii_start().starts_with(b"{")
-        && contains(b, b"\"shared_secret\"")
+    common::looks_like_json_with(input.bytes, b"{", &[b"\"shared_secret\""])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
