@@ -103,12 +103,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
                 digits: common::digits_or(lenient_int_of(t, "digits"), 6),
                 ..OtpParams::default()
             };
-            Ok(unchecked_account(
-                common::clean_text(issuer)?,
-                common::clean_text(name)?,
-                secret,
-                params,
-            ))
+            unchecked_account(issuer, name, secret, params)
         })();
         push_entry(&mut parsed, &label, entry);
     }

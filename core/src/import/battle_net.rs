@@ -82,12 +82,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
             algorithm: Algorithm::Sha1,
             digits: 8,
         };
-        Ok(unchecked_account(
-            "Battle.net".into(),
-            common::clean_text(&serial)?,
-            secret,
-            params,
-        ))
+        unchecked_account("Battle.net", &serial, secret, params)
     })();
     push_entry(&mut parsed, &label, entry);
     Ok(parsed)

@@ -346,18 +346,19 @@ pub(crate) fn clean_text(s: &str) -> Result<String, String> {
     Ok(s.chars().filter(|c| !c.is_control()).collect())
 }
 
-/// An account with these parameters and empty metadata, not yet validated ([`push_entry`]
-/// validates it).
+/// An account with these parameters and empty metadata, its issuer and name checked by
+/// [`clean_text`] (in that order); its parameters are not yet validated ([`push_entry`] does it).
 pub(crate) fn unchecked_account(
-    issuer: String,
-    name: String,
+    issuer: &str,
+    name: &str,
     secret: Secret,
     params: OtpParams,
-) -> Account {
-    Account {
+) -> Result<Account, String> {
+    let (issuer, name) = (clean_text(issuer)?, clean_text(name)?);
+    Ok(Account {
         params,
         ..Account::totp(issuer, name, secret)
-    }
+    })
 }
 
 /// Adds `entry` to `parsed` when it is valid and within [`MAX_ENTRIES`], or records why not.

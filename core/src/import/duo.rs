@@ -55,12 +55,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 kind,
                 ..OtpParams::default()
             };
-            Ok(unchecked_account(
-                String::new(),
-                common::clean_text(name)?,
-                secret,
-                params,
-            ))
+            unchecked_account("", name, secret, params)
         })();
         push_entry(&mut parsed, &label, entry);
     }

@@ -83,16 +83,17 @@ pub(crate) fn token_account(token: &serde_json::Value, secret: Secret) -> Result
         _ => return Err("unsupported token type".into()),
     };
     let digits = common::digits_or(lenient_int_of(token, "digits"), 6);
-    Ok(unchecked_account(
-        issuer,
-        name,
+    // Already clean: cleaning again changes nothing.
+    unchecked_account(
+        &issuer,
+        &name,
         secret,
         OtpParams {
             kind,
             algorithm,
             digits,
         },
-    ))
+    )
 }
 
 #[cfg(test)]

@@ -63,12 +63,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 kind,
                 ..OtpParams::default()
             };
-            Ok(unchecked_account(
-                common::clean_text(issuer)?,
-                common::clean_text(name)?,
-                secret,
-                params,
-            ))
+            unchecked_account(issuer, name, secret, params)
         })();
         push_entry(&mut parsed, &email, entry);
     }

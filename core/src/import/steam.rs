@@ -49,12 +49,7 @@ fn take(parsed: &mut Parsed, fallback: &str, acc: &serde_json::Value) {
             algorithm: Algorithm::Sha1,
             digits: STEAM_DIGITS,
         };
-        Ok(unchecked_account(
-            "Steam".into(),
-            common::clean_text(name)?,
-            secret,
-            params,
-        ))
+        unchecked_account("Steam", name, secret, params)
     })();
     push_entry(parsed, label, entry);
 }

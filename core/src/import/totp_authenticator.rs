@@ -112,12 +112,7 @@ fn entries(list: &serde_json::Value) -> Result<Parsed, ImportError> {
                     period.unwrap_or(30)
                 ));
             }
-            Ok(unchecked_account(
-                common::clean_text(issuer)?,
-                common::clean_text(name)?,
-                secret,
-                OtpParams::default(),
-            ))
+            unchecked_account(issuer, name, secret, OtpParams::default())
         })();
         push_entry(&mut parsed, &label, entry);
     }
