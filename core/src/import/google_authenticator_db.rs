@@ -73,7 +73,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -82,43 +82,19 @@ mod tests {
 
     #[test]
     fn hostile_rows_are_skipped() {
-        let path = std::env::temp_dir().join(format!("tessera-ga-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        {
-            let c = rusqlite::Connection::open(&path).unwrap();
-            c.execute_batch(
-                "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT, original_name TEXT);
+        let bytes = sqlite_bytes::database_for_tests(
+            "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT, original_name TEXT);
                  INSERT INTO accounts (email, secret, counter, type) VALUES
                    ('a', '0189', 0, 0), ('b', 'JBSWY3DPEHPK3PXP', -1, 1),
                    ('c', 'JBSWY3DPEHPK3PXP', 0, 7), ('X:d', 'JBSWY3DPEHPK3PXP', NULL, 0);",
-            )
-            .unwrap();
-        }
-        let bytes = std::fs::read(&path).unwrap();
-        let _ = std::fs::remove_file(&path);
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        );
+        let p = parse(&input(&bytes), None).unwrap();
         assert_eq!(p.skipped.len(), 3, "{:?}", p.skipped);
         assert_eq!(
             (p.accounts[0].issuer.as_str(), p.accounts[0].name.as_str()),
             ("X", "d")
         );
         // Truncated to its first page: the accounts table's rows are gone, so an error.
-        assert!(
-            parse(
-                &Input {
-                    bytes: &bytes[..4096.min(bytes.len() - 1)],
-                    file_name: None
-                },
-                None
-            )
-            .is_err()
-        );
+        assert!(parse(&input(&bytes[..4096.min(bytes.len() - 1)]), None).is_err());
     }
 }

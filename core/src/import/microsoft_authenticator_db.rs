@@ -77,7 +77,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -89,27 +89,12 @@ mod tests {
 
     #[test]
     fn other_account_types_are_skipped() {
-        let path = std::env::temp_dir().join(format!("tessera-ms-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        {
-            let c = rusqlite::Connection::open(&path).unwrap();
-            c.execute_batch(
-                "CREATE TABLE accounts (name TEXT, username TEXT, oath_secret_key TEXT, account_type INTEGER);
+        let bytes = sqlite_bytes::database_for_tests(
+            "CREATE TABLE accounts (name TEXT, username TEXT, oath_secret_key TEXT, account_type INTEGER);
                  INSERT INTO accounts VALUES ('Contoso', 'me', 'JBSWY3DPEHPK3PXP', 2),
                    ('Microsoft', 'me@live.com', 'SGVsbG8hIQ==', 1), ('Bad', 'x', 'not base32!', 0);",
-            )
-            .unwrap();
-        }
-        let bytes = std::fs::read(&path).unwrap();
-        let _ = std::fs::remove_file(&path);
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        );
+        let p = parse(&input(&bytes), None).unwrap();
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].params.digits, 8);
         assert_eq!(p.skipped.len(), 2);

@@ -135,6 +135,17 @@ pub(crate) fn int(row: &rusqlite::Row<'_>, idx: usize) -> Option<i64> {
     }
 }
 
+/// The bytes of a database file made by running `sql` on a new one (for tests).
+#[cfg(test)]
+pub(crate) fn database_for_tests(sql: &str) -> Vec<u8> {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    Connection::open(file.path())
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+    std::fs::read(file.path()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,18 +160,10 @@ mod tests {
 
     #[test]
     fn views_and_generated_columns_are_not_read() {
-        let dir = std::env::temp_dir().join(format!("tessera-sqlite-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&dir);
-        {
-            let c = Connection::open(&dir).unwrap();
-            c.execute_batch(
-                "CREATE TABLE t (a TEXT, b TEXT GENERATED ALWAYS AS (a || a) VIRTUAL);
+        let bytes = database_for_tests(
+            "CREATE TABLE t (a TEXT, b TEXT GENERATED ALWAYS AS (a || a) VIRTUAL);
                  CREATE VIEW accounts AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT x FROM r;",
-            )
-            .unwrap();
-        }
-        let bytes = std::fs::read(&dir).unwrap();
-        let _ = std::fs::remove_file(&dir);
+        );
         let conn = open(&bytes, "T").unwrap();
         assert_eq!(table_columns(&conn, "accounts", "T").unwrap(), None);
         assert!(table_columns(&conn, "t", "T").is_err());
@@ -169,15 +172,7 @@ mod tests {
 
     #[test]
     fn required_columns_names_what_is_missing() {
-        let path = std::env::temp_dir().join(format!("tessera-sqlite-req-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        {
-            let c = Connection::open(&path).unwrap();
-            c.execute_batch("CREATE TABLE accounts (Email TEXT, secret TEXT);")
-                .unwrap();
-        }
-        let bytes = std::fs::read(&path).unwrap();
-        let _ = std::fs::remove_file(&path);
+        let bytes = database_for_tests("CREATE TABLE accounts (Email TEXT, secret TEXT);");
         assert!(sniff(&bytes, &[b"accounts", b"secret"]));
         assert!(!sniff(&bytes, &[b"oath_secret_key"]));
         let conn = open(&bytes, "T").unwrap();
