@@ -154,25 +154,12 @@ mod tests {
             "Accounts.txt",
             b"otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\n\nnot a uri\notpauth://totp/x?secret=1\n",
         );
-        let p = parse(
-            &Input {
-                bytes: &ok,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&ok), None).unwrap();
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.skipped.len(), 2);
         let db = make("authplus.db", b"SQLite format 3\0");
         assert!(matches!(
-            parse(
-                &Input {
-                    bytes: &db,
-                    file_name: None
-                },
-                None
-            ),
+            parse(&input(&db), None),
             Err(ImportError::Unsupported { .. })
         ));
     }

@@ -148,15 +148,7 @@ mod tests {
                 json.replace('"', "&quot;")
             )
         };
-        let run = |s: String| {
-            parse(
-                &Input {
-                    bytes: s.as_bytes(),
-                    file_name: None,
-                },
-                Some("pw"),
-            )
-        };
+        let run = |s: String| parse(&input(s.as_bytes()), Some("pw"));
         assert!(run(wrap("{}")).is_err());
         assert!(run(wrap("[{")).is_err());
         let p = run(wrap(r#"[{"decryptedSecret":"A1","originalName":"X:y"},{"decryptedSecret":"JBSWY3DPEHPK3PXP","digits":99}]"#)).unwrap();

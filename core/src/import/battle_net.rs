@@ -91,7 +91,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -103,14 +103,7 @@ mod tests {
             "<?xml version='1.0'?><map><string name=\"{PREFIX}AUTHENTICATOR_DEVICE_SECRET\">{secret}</string>\
              <string name=\"{PREFIX}AUTHENTICATOR_SERIAL\">{serial}</string></map>"
         );
-        parse(
-            &Input {
-                bytes: x.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap()
+        parse(&input(x.as_bytes()), None).unwrap()
     }
 
     #[test]
@@ -121,13 +114,7 @@ mod tests {
         assert_eq!(run("00", "").skipped.len(), 1);
         let x = "<map><string name=\"com.blizzard.messenger.AUTHENTICATOR_CREDENTIALS_ENCRYPTION_TYPE\">KEYSTORE</string></map>";
         assert!(matches!(
-            parse(
-                &Input {
-                    bytes: x.as_bytes(),
-                    file_name: None
-                },
-                None
-            ),
+            parse(&input(x.as_bytes()), None),
             Err(ImportError::Unsupported { .. })
         ));
     }

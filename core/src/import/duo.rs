@@ -65,7 +65,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -78,14 +78,7 @@ mod tests {
                     {"name":"b"},
                     {"name":"c","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP","counter":-4}},
                     {"name":"d","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP","counter":"7"}}]"#;
-        let p = parse(
-            &Input {
-                bytes: s.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(s.as_bytes()), None).unwrap();
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].params.kind, OtpKind::Hotp { counter: 7 });
         let reasons: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();

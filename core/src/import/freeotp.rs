@@ -99,7 +99,7 @@ pub(crate) fn token_account(token: &serde_json::Value, secret: Secret) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -122,29 +122,13 @@ mod tests {
             t("not json"),
             t(r#"{"secret":[-1,2,3,4,5,6,7,8,9,10],"type":"HOTP","counter":5,"labelAlt":"me"}"#),
         );
-        let p = parse(
-            &Input {
-                bytes: x.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(x.as_bytes()), None).unwrap();
         assert_eq!(p.skipped.len(), 4, "{:?}", p.skipped);
         assert!(p.skipped[0].reason.contains("period"));
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].name, "me");
         assert_eq!(p.accounts[0].secret.as_bytes()[0], 255);
         assert_eq!(p.accounts[0].params.kind, OtpKind::Hotp { counter: 5 });
-        assert!(
-            parse(
-                &Input {
-                    bytes: b"<map/>",
-                    file_name: None
-                },
-                None
-            )
-            .is_err()
-        );
+        assert!(parse(&input(b"<map/>"), None).is_err());
     }
 }

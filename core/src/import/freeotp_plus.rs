@@ -49,7 +49,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_files() {
@@ -59,29 +59,14 @@ mod tests {
         if let Some(bytes) =
             crate::import::test_support::read("freeotp-plus/freeotp_plus_internal.xml")
         {
-            let q = parse(
-                &Input {
-                    bytes: &bytes,
-                    file_name: None,
-                },
-                None,
-            )
-            .unwrap();
+            let q = parse(&input(&bytes), None).unwrap();
             assert_eq!(q.accounts, p.unwrap().accounts);
         }
     }
 
     #[test]
     fn hostile_inputs() {
-        let run = |s: &str| {
-            parse(
-                &Input {
-                    bytes: s.as_bytes(),
-                    file_name: None,
-                },
-                None,
-            )
-        };
+        let run = |s: &str| parse(&input(s.as_bytes()), None);
         assert!(run(r#"{"tokenOrder":[],"tokens":{}}"#).is_err());
         assert!(run(r#"{"tokenOrder":[],"tokens":[{"secret":"#).is_err());
         let p =

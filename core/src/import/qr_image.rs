@@ -206,19 +206,13 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::read;
+    use crate::import::test_support::{input, read};
 
     const DIR: &str = "google-authenticator-migration";
 
     fn texts(rel: &str) -> Option<Vec<Result<String, String>>> {
         let bytes = read(&format!("{DIR}/{rel}"))?;
-        assert!(
-            sniff(&Input {
-                bytes: &bytes,
-                file_name: None
-            }),
-            "{rel} not sniffed"
-        );
+        assert!(sniff(&input(&bytes)), "{rel} not sniffed");
         Some(decode_texts(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}")))
     }
 
@@ -229,14 +223,7 @@ mod tests {
         };
         assert_eq!(t, vec![Ok("This is an example".to_string())]);
         let bytes = read(&format!("{DIR}/proton-pass-common-qr/example.png")).unwrap();
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&bytes), None).unwrap();
         assert!(p.accounts.is_empty());
         assert_eq!(p.skipped.len(), 1);
     }
@@ -275,14 +262,7 @@ mod tests {
     fn extract_otp_secrets_screenshot() {
         let rel = format!("{DIR}/extract_otp_secrets/test_googleauth_export.png");
         let Some(bytes) = read(&rel) else { return };
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&bytes), None).unwrap();
         // expected.json's notes: three TOTP accounts Test1..3 (issuer TestN, name TestN:testN@exampleN.com).
         let got: Vec<_> = p
             .accounts
@@ -317,29 +297,14 @@ mod tests {
     fn qr_without_otp_is_reported() {
         let rel = format!("{DIR}/extract_otp_secrets/qr_but_without_otp.png");
         let Some(bytes) = read(&rel) else { return };
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&bytes), None).unwrap();
         assert!(p.accounts.is_empty());
         assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
     }
 
     #[test]
     fn hostile_images() {
-        let run = |b: &[u8]| {
-            parse(
-                &Input {
-                    bytes: b,
-                    file_name: None,
-                },
-                None,
-            )
-        };
+        let run = |b: &[u8]| parse(&input(b), None);
         assert!(run(b"\x89PNG\r\n\x1a\n").is_err());
         assert!(run(&[0xff, 0xd8, 0xff, 0xe0, 0, 0]).is_err());
         // A PNG header claiming 100000×100000 pixels is refused before any allocation.

@@ -57,7 +57,7 @@ fn take(parsed: &mut Parsed, fallback: &str, acc: &serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_files() {
@@ -66,13 +66,7 @@ mod tests {
     }
 
     fn run(s: &str) -> Result<Parsed, ImportError> {
-        parse(
-            &Input {
-                bytes: s.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
+        parse(&input(s.as_bytes()), None)
     }
 
     #[test]
