@@ -11,9 +11,8 @@ use std::io::{Cursor, Read};
 
 use zip::result::ZipError;
 
-use super::common::{self, push_entry};
-use super::{Format, ImportError, Input, Parsed, Skipped};
-use crate::uri;
+use super::common;
+use super::{Format, ImportError, Input, Parsed};
 
 const NAME: &str = "Authenticator Plus";
 const ACCOUNTS: &str = "accounts.txt";
@@ -102,16 +101,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
             continue;
         }
         let label = format!("line {}", i + 1);
-        match uri::parse(line) {
-            Ok(account) => {
-                let l = account.label();
-                push_entry(&mut parsed, &l, Ok(account));
-            }
-            Err(e) => parsed.skipped.push(Skipped {
-                label,
-                reason: e.to_string(),
-            }),
-        }
+        common::push_uri_entry(&mut parsed, label, line);
     }
     Ok(parsed)
 }

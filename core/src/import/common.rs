@@ -387,6 +387,21 @@ pub(crate) fn push_entry(parsed: &mut Parsed, label: &str, entry: Result<Account
     parsed.skipped.push(Skipped { label, reason });
 }
 
+/// Adds the account of an `otpauth://` or `steam://` URI ([`crate::uri::parse`]) with
+/// [`push_entry`], labelled by the account; a URI that does not parse is skipped under `label`.
+pub(crate) fn push_uri_entry(parsed: &mut Parsed, label: String, uri: &str) {
+    match crate::uri::parse(uri) {
+        Ok(account) => {
+            let l = account.label();
+            push_entry(parsed, &l, Ok(account));
+        }
+        Err(e) => parsed.skipped.push(Skipped {
+            label,
+            reason: e.to_string(),
+        }),
+    }
+}
+
 /// Builds an account and checks it can produce codes.
 pub fn account(
     issuer: &str,

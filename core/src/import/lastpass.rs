@@ -71,6 +71,7 @@ fn account(e: &Value, folders: &HashMap<i64, &str>) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::test_support::input;
 
     #[test]
     fn accounts_folders_and_bad_entries() {
@@ -78,10 +79,7 @@ mod tests {
           {"issuerName":"I","userName":"u","secret":"JBSWY3DPEHPK3PXP","timeStep":60,"digits":8,"algorithm":"SHA256","isFavorite":true,"folderData":{"folderId":7}},
           {"issuerName":"Z","userName":"u","secret":"JBSWY3DPEHPK3PXP","timeStep":0,"digits":6,"algorithm":"SHA1"},
           {"issuerName":"B","userName":"u","secret":"Secret1One","timeStep":30,"digits":6,"algorithm":"SHA1"}]}"#;
-        let input = Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        };
+        let input = input(t.as_bytes());
         assert!(sniff(&input));
         let p = parse(&input, None).unwrap();
         assert_eq!(p.accounts.len(), 1);

@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, Skipped};
-use crate::{migration, uri};
+use crate::migration;
 
 const NAME: &str = "QR code image";
 const MAX_DIMENSION: u32 = 8000;
@@ -182,16 +182,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 }),
             }
         } else if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
-            match uri::parse(text.trim()) {
-                Ok(account) => {
-                    let l = account.label();
-                    push_entry(&mut parsed, &l, Ok(account));
-                }
-                Err(e) => parsed.skipped.push(Skipped {
-                    label,
-                    reason: e.to_string(),
-                }),
-            }
+            common::push_uri_entry(&mut parsed, label, text.trim());
         } else {
             parsed.skipped.push(Skipped {
                 label,
