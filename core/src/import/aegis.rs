@@ -137,15 +137,7 @@ fn parse_db(db: &Value) -> Result<Parsed, ImportError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| common::malformed(NAME, "database has no entries list"))?;
-    let groups: HashMap<&str, &str> = db
-        .get("groups")
-        .and_then(Value::as_array)
-        .map(|gs| {
-            gs.iter()
-                .filter_map(|g| Some((str_of(g, "uuid")?, str_of(g, "name")?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let groups = common::names_by_id(db, "groups", "uuid", "name");
     let mut out = Collector::new(NAME);
     out.push_entries(entries, "issuer", "name", |e| entry(e, &groups))?;
     if entries

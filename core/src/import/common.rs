@@ -171,6 +171,25 @@ pub(crate) fn lenient_int_of(v: &Value, key: &str) -> Option<i64> {
     }
 }
 
+/// The `id_key` → `name_key` string pairs of the objects in the list at `list_key` (group or
+/// category tables); objects missing either are left out, and no list is an empty map.
+pub(crate) fn names_by_id<'a>(
+    v: &'a Value,
+    list_key: &str,
+    id_key: &str,
+    name_key: &str,
+) -> std::collections::HashMap<&'a str, &'a str> {
+    v.get(list_key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|g| Some((str_of(g, id_key)?, str_of(g, name_key)?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A boolean field given as JSON bool, 0/1 or "true"/"false".
 pub fn bool_of(v: &Value, key: &str) -> bool {
     match v.get(key) {
