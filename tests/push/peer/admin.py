@@ -14,6 +14,7 @@ matching), carol (code to phone), dave; each one's PIN is "<user>pin"):
     /status?transaction_id=T            -> {"status", "value"}      (pending/accept/declined/…)
     /finalize?user=U&transaction_id=T[&pass=P] -> {"authentication"} (ACCEPT/REJECT)
     /ready                              -> {"ready": true}
+    /redirect                           -> 302 to /ready (for checking a transport follows none)
 A bad request answers 400 {"error": …}. The endpoint binds 127.0.0.1 only and holds the admin
 password of a server that lives for one test run.
 """
@@ -130,6 +131,12 @@ def serve(base, workdir, port):
 
         def do_GET(self):
             url = urllib.parse.urlparse(self.path)
+            if url.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "/ready")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             q = dict(urllib.parse.parse_qsl(url.query))
             code, route = 200, routes.get(url.path)
             try:

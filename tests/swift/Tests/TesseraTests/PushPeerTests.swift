@@ -42,10 +42,10 @@ func fetch(_ session: URLSession, _ request: URLRequest) throws -> (Int, Data, S
 /// The push transport an iOS app would plug in, over URLSession: no redirects, body capped at
 /// 1 MiB, the `Date` header passed on. It carries plain loopback HTTP here; it refuses an https
 /// URL whose enrollment turned certificate checks off (this test transport has no lax TLS mode).
-final class URLSessionTransport: NSObject, HttpTransport, URLSessionTaskDelegate, @unchecked Sendable {
+final class URLSessionTransport: HttpTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    private lazy var session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+    private let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
     var calls: Int { lock.lock(); defer { lock.unlock() }; return count }
 
     func send(request: HttpRequest) throws -> HttpResponse {
@@ -66,7 +66,10 @@ final class URLSessionTransport: NSObject, HttpTransport, URLSessionTaskDelegate
         }
         return HttpResponse(status: UInt16(clamping: status), body: body, date: date)
     }
+}
 
+/// Hands a redirect back to the caller instead of following it.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
     func urlSession(
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
@@ -296,5 +299,7 @@ final class PushPeerTests: XCTestCase {
         XCTAssertEqual(try peer.finalize("carol", tid, pass: "xx"), "REJECT", "a wrong code is refused")
         XCTAssertEqual(try peer.finalize("carol", tid, pass: code), "ACCEPT")
         XCTAssertGreaterThanOrEqual(transport.calls, 3, "enroll, poll and answer went through URLSession")
+        let redirect = try transport.send(request: HttpRequest(method: "GET", url: "\(peer.admin)/redirect", params: [], verifyTls: true))
+        XCTAssertEqual(redirect.status, 302, "the transport hands redirects back instead of following them")
     }
 }
