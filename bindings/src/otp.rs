@@ -159,11 +159,29 @@ impl CodeBook {
             .collect()
     }
 
-    /// Only the current codes at `unix_seconds` (the cheapest refresh), in the order given.
+    /// Only the current codes at `unix_seconds`, in the order given.
     pub fn current_codes_at(&self, unix_seconds: u64) -> Vec<String> {
         self.entries
             .iter()
             .map(|e| e.generator.code_at(unix_seconds))
             .collect()
+    }
+
+    /// The current codes at `unix_seconds` in one string, in the order given, separated by `'\n'`
+    /// (an empty string for an empty book): split it on `'\n'` (Kotlin `split('\n')`, Swift
+    /// `split(separator: "\n")`).
+    /// The cheapest refresh: one string crosses the FFI instead of one per account, which on the
+    /// JVM (JNA) makes a 500-account refresh about twice as fast as [`CodeBook::current_codes_at`].
+    pub fn current_codes_joined(&self, unix_seconds: u64) -> String {
+        let mut out = String::with_capacity(self.entries.len() * (otp::MAX_CODE_LEN + 1));
+        let mut code = String::with_capacity(otp::MAX_CODE_LEN);
+        for (i, e) in self.entries.iter().enumerate() {
+            e.generator.write_code_at(unix_seconds, &mut code);
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&code);
+        }
+        out
     }
 }

@@ -2,11 +2,13 @@
 //! (with their private keys), the requests and the history; HTTP goes through a foreign
 //! [`HttpTransport`] (OkHttp, URLSession) or, by default, Tessera's built-in HTTPS client.
 //!
-//! The push client borrows the vault for the whole call, so the transport runs while the vault
-//! is locked against other threads: a transport must never call back into the `Vault` (it would
-//! wait for itself). Keys, signatures and one-time credentials never appear in errors or logs.
+//! The push records are read and written through the vault one operation at a time, so the vault
+//! is never locked while a request is on the network: the codes list stays live during a slow
+//! poll, and a transport may call the `Vault`. Push calls are serialised among themselves (one
+//! `PushApprovals` runs one operation at a time), so a poll and an approval never interleave
+//! their record updates. Keys, signatures and one-time credentials never appear in errors or logs.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tessera_core::clock::Clock as CoreClock;
 use tessera_core::push::messages::{
@@ -15,9 +17,10 @@ use tessera_core::push::messages::{
 use tessera_core::push::transport::HttpsTransport;
 use tessera_core::push::{
     DeclineReason as CoreDeclineReason, HistoryEntry, HistoryEvent, PollOptions, PushClient,
-    PushError, PushRequest as CoreRequest, PushToken, RequestKind, RequestState, Transport,
+    PushError, PushRequest as CoreRequest, PushStore, PushToken, RequestKind, RequestState,
+    Transport,
 };
-use tessera_core::vault::VaultError;
+use zeroize::Zeroizing;
 
 use crate::clock::Clock;
 use crate::error::{TesseraError, internal, invalid_input, invalid_uri};
@@ -325,12 +328,48 @@ fn push_error(e: PushError) -> TesseraError {
     }
 }
 
-/// Push approvals over an unlocked vault. Thread-safe (calls take the vault's lock in turn).
+/// The push records in the vault's sealed blob store, taking the vault's lock for each read or
+/// write only (never across a network call).
+struct VaultRecords {
+    vault: Arc<Vault>,
+}
+
+fn store_error(e: TesseraError) -> PushError {
+    PushError::Store(e.to_string())
+}
+
+impl PushStore for VaultRecords {
+    fn put(&mut self, namespace: &str, key: &str, value: &[u8]) -> Result<(), PushError> {
+        self.vault
+            .with(|v| v.put_blob(namespace, key, value))
+            .map_err(store_error)
+    }
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, PushError> {
+        self.vault
+            .with(|v| v.get_blob(namespace, key))
+            .map_err(store_error)
+    }
+    fn list(&self, namespace: &str) -> Result<Vec<String>, PushError> {
+        self.vault
+            .with(|v| v.list_blobs(namespace))
+            .map_err(store_error)
+    }
+    fn delete(&mut self, namespace: &str, key: &str) -> Result<(), PushError> {
+        self.vault
+            .with(|v| v.delete_blob(namespace, key).map(|_| ()))
+            .map_err(store_error)
+    }
+}
+
+/// Push approvals over an unlocked vault. Thread-safe: calls run one at a time, and the vault
+/// stays usable by other threads while one waits for the server.
 #[derive(uniffi::Object)]
 pub struct PushApprovals {
     vault: Arc<Vault>,
     transport: Box<dyn Transport + Send + Sync>,
     clock: CoreClock,
+    /// Serialises push operations (their record updates are read-modify-write).
+    serial: Mutex<()>,
 }
 
 impl std::fmt::Debug for PushApprovals {
@@ -340,20 +379,29 @@ impl std::fmt::Debug for PushApprovals {
 }
 
 impl PushApprovals {
-    /// Runs `f` with a push client over the vault (under its lock).
+    /// Runs `f` with a push client over the vault's records (see [`VaultRecords`]).
     fn run<R>(
         &self,
         f: impl FnOnce(&mut PushClient<'_>) -> Result<R, PushError>,
     ) -> Result<R, TesseraError> {
+        let _one_at_a_time = self.serial.lock().unwrap_or_else(|p| p.into_inner());
         if !self.vault.is_unlocked() {
             return Err(TesseraError::Locked);
         }
+        let mut records = VaultRecords {
+            vault: Arc::clone(&self.vault),
+        };
         let transport: &dyn Transport = &*self.transport;
-        let clock = self.clock.clone();
-        let outcome = self.vault.with(|v| {
-            Ok::<_, VaultError>(PushClient::new(v, transport, clock).and_then(|mut c| f(&mut c)))
-        })?;
-        outcome.map_err(push_error)
+        // Log records wait until the call ends: a foreign logger calling back into this object
+        // would otherwise wait for itself.
+        let outcome = crate::logging::deferred(|| {
+            PushClient::new(&mut records, transport, self.clock.clone()).and_then(|mut c| f(&mut c))
+        });
+        // The vault may have been locked by another thread while this call was on the network.
+        outcome.map_err(|e| match e {
+            PushError::Store(_) if !self.vault.is_unlocked() => TesseraError::Locked,
+            e => push_error(e),
+        })
     }
 }
 
@@ -376,6 +424,7 @@ impl PushApprovals {
             vault,
             transport,
             clock: clock.map_or_else(CoreClock::system, |c| c.inner.clone()),
+            serial: Mutex::new(()),
         })
     }
 

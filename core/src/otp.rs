@@ -1,13 +1,16 @@
 //! One-time codes: HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard.
 //!
-//! A [`Generator`] prepares the HMAC key once (`ring::hmac::Key`, which precomputes the inner and
-//! outer pads), so computing a code is one HMAC over 8 bytes plus truncation — no allocation except
-//! the returned `String` (and none at all with [`Generator::write_code_at`]).
+//! A [`Generator`] prepares the HMAC key once (RustCrypto's `Hmac`, which precomputes the inner
+//! and outer pad states), so computing a code is a copy of that state, one HMAC over 8 bytes and
+//! truncation — no allocation except the returned `String` (and none at all with
+//! [`Generator::write_code_at`]). RustCrypto's SHA-1 and SHA-2 use the CPU's SHA instructions
+//! when it has them (x86 SHA-NI, ARMv8 crypto extensions), detected at run time; the prepared
+//! state is zeroized when the generator is dropped.
 //!
 //! Time is plain Unix seconds (`u64`): there is no 2038 limit, and times up to `u64::MAX` work. The
 //! caller supplies the time (see [`crate::clock::Clock`]); nothing here reads the system clock.
 
-use ring::hmac;
+use hmac::{Hmac, KeyInit, Mac};
 
 use crate::account::{Account, Algorithm, OtpKind, OtpParams, ParamError, Secret};
 
@@ -20,11 +23,42 @@ pub const MAX_CODE_LEN: usize = 10;
 /// A code generator for one account: the prepared HMAC key plus the parameters.
 ///
 /// Cheap to call repeatedly; build it once per account and keep it (the vault does). The key is
-/// ring's precomputed HMAC state, not the raw secret, and `Debug` never shows it.
+/// the precomputed HMAC state, not the raw secret, and `Debug` never shows it.
 #[derive(Clone)]
 pub struct Generator {
-    key: hmac::Key,
+    key: HmacKey,
     params: OtpParams,
+}
+
+/// The prepared HMAC state for the account's hash function (zeroized on drop).
+#[derive(Clone)]
+enum HmacKey {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl HmacKey {
+    /// Any key length is valid for HMAC (long keys are hashed first), so this cannot fail; an
+    /// error would only come from a broken hash crate and is reported as a parameter error.
+    fn new(algorithm: Algorithm, key: &[u8]) -> Result<HmacKey, ParamError> {
+        let bad = |_| ParamError::EmptySecret;
+        Ok(match algorithm {
+            Algorithm::Sha1 => HmacKey::Sha1(Hmac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Sha256 => HmacKey::Sha256(Hmac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Sha512 => HmacKey::Sha512(Hmac::new_from_slice(key).map_err(bad)?),
+        })
+    }
+
+    /// RFC 4226 truncation of HMAC(key, counter as 8 big-endian bytes).
+    fn truncated(&self, counter: u64) -> u32 {
+        let msg = counter.to_be_bytes();
+        match self {
+            HmacKey::Sha1(k) => truncate(&k.clone().chain_update(msg).finalize().into_bytes()),
+            HmacKey::Sha256(k) => truncate(&k.clone().chain_update(msg).finalize().into_bytes()),
+            HmacKey::Sha512(k) => truncate(&k.clone().chain_update(msg).finalize().into_bytes()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Generator {
@@ -56,13 +90,8 @@ impl Generator {
             return Err(ParamError::EmptySecret);
         }
         params.validate()?;
-        let alg = match params.algorithm {
-            Algorithm::Sha1 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-            Algorithm::Sha256 => hmac::HMAC_SHA256,
-            Algorithm::Sha512 => hmac::HMAC_SHA512,
-        };
         Ok(Generator {
-            key: hmac::Key::new(alg, secret.as_bytes()),
+            key: HmacKey::new(params.algorithm, secret.as_bytes())?,
             params,
         })
     }
@@ -126,8 +155,7 @@ impl Generator {
 
     /// HMAC over the big-endian counter, dynamic truncation, then digits or Steam characters.
     fn write_code_for_counter(&self, counter: u64, out: &mut String) {
-        let tag = hmac::sign(&self.key, &counter.to_be_bytes());
-        let value = truncate(tag.as_ref());
+        let value = self.key.truncated(counter);
         out.clear();
         match self.params.kind {
             OtpKind::Steam { .. } => write_steam(value, self.params.digits, out),
@@ -158,7 +186,7 @@ fn time_step(period: u32, unix_seconds: u64) -> u64 {
 }
 
 /// RFC 4226 §5.3 dynamic truncation: a 31-bit value from the 4 bytes at the offset given by the
-/// low nibble of the last byte. Every HMAC tag ring produces is at least 20 bytes, so the offset
+/// low nibble of the last byte. Every HMAC tag here is at least 20 bytes, so the offset
 /// (at most 15) plus 4 is always in range; the fallback only guards against the impossible.
 fn truncate(tag: &[u8]) -> u32 {
     let offset = tag.last().map_or(0, |b| usize::from(b & 0x0f));

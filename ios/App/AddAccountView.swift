@@ -18,6 +18,7 @@ struct AddAccountView: View {
     @State private var secret = ""
     @State private var photo: PhotosPickerItem?
     @State private var error: String?
+    @State private var enrolling = false
 
     init(services: AppServices) {
         self.services = services
@@ -40,6 +41,19 @@ struct AddAccountView: View {
                 Section {
                     Button("Save") { save(links) }.buttonStyle(.borderedProminent)
                     Button("Cancel", role: .cancel) { store.model.reset() }
+                }
+            case .pushToken(let token):
+                Section("Turn on sign-in approvals?") {
+                    Text(token.issuer.isEmpty ? token.label : token.issuer).font(.headline)
+                    Text("Sign-in requests will come from \(token.server). Approve only sign-ins you started yourself.")
+                        .font(.caption)
+                }
+                if let error { Text(error).foregroundStyle(.red) }
+                Section {
+                    Button(enrolling ? "Connecting…" : "Turn on") { enroll(token) }
+                        .buttonStyle(.borderedProminent)
+                        .disabled(enrolling)
+                    Button("Cancel", role: .cancel) { store.model.reset() }.disabled(enrolling)
                 }
             default:
                 Picker("How", selection: $mode) {
@@ -103,6 +117,24 @@ struct AddAccountView: View {
         case .totp: return "\(a.digits) digits, every \(a.periodSeconds ?? 30) s · \(a.algorithm)"
         case .hotp: return "\(a.digits) digits, counter-based · \(a.algorithm)"
         case .steam: return "Steam Guard"
+        }
+    }
+
+    /// Enrols a push token off the main thread (the device key is made and sent to the server).
+    @MainActor private func enroll(_ token: PushTokenPreview) {
+        enrolling = true
+        error = nil
+        let enroller = services.pushEnroller
+        Task {
+            let outcome = await Task.detached { Result { try enroller.enroll(link: token.link) } }.value
+            enrolling = false
+            switch outcome {
+            case .success:
+                store.model.reset()
+                dismiss()
+            case .failure(let failure):
+                error = problemText((failure as? Problem) ?? .unknown)
+            }
         }
     }
 

@@ -94,7 +94,7 @@ private struct CodeRowView: View {
                     Text(row.title).font(.headline)
                 }
                 if !row.subtitle.isEmpty { Text(row.subtitle).font(.subheadline).foregroundStyle(.secondary) }
-                Text(row.grouped)
+                Text(row.grouped.isEmpty ? "– – –" : row.grouped) // HOTP before its first code
                     .font(.system(size: 32, weight: .medium, design: .monospaced))
                     .foregroundStyle(row.countdown?.urgent == true ? Color.red : Color.accentColor)
                 if let next = row.nextGrouped {

@@ -4,56 +4,65 @@ import Tessera
 import TesseraAdapters
 import TesseraLogic
 
-/// Builds the app's services over the generated `Tessera` API.
+/// Builds the app's services: the encrypted vault in Application Support, unlocked by the Keychain /
+/// Secure Enclave key (`KeychainKeyProtector`, behind LocalAuthentication), and TesseraAdapters'
+/// objects over it. Everything with logic lives in TesseraAdapters and is tested on Linux; this
+/// only decides where the file is and which objects share the vault and the clock.
 ///
-/// What the bindings export today: accounts, links and migration batches, the one-call code book and
-/// the foreign logger. Until the vault, export/import and push are exported too, accounts live in an
-/// `AccountList` saved as otpauth links sealed by `KeychainKeyProtector` (Secure Enclave, behind
-/// LocalAuthentication) in Application Support, excluded from backups; groups, notes and
-/// favourites are not kept across launches yet, backups report "not available" and there are no
-/// push tokens to poll. Each becomes an adapter over the core's object when it is exported.
+/// - The vault is `Application Support/Tessera/vault.tessera`. Its folder has the protection class
+///   "complete until first user authentication" (new files, including SQLite's WAL, inherit it):
+///   the secrets inside are sealed by the vault key, which only the Keychain key opens, and the
+///   stricter "complete" class would make SQLite's writes fail when the phone locks while the app
+///   is open. The folder is excluded from device backups: the device slot cannot be opened on
+///   another phone anyway; the in-app encrypted backup and the recovery key are the way to move.
+/// - The first launch creates the vault with a recovery key (in `AppServices.recoveryKey`, shown
+///   once) and a slot for this device's key.
+/// - One clock (`ServerTime.app`) is shared by the vault, the push approvals and the screens'
+///   `nowMillis()`, so the offset measured against the sign-in server moves codes, countdowns and
+///   approval expiries together.
 enum CoreServices {
     private static let logger = OSLogger()
+    /// The label of this device's slot in the vault.
+    static let slotLabel = "iPhone Keychain"
 
     static func open(protector: KeychainKeyProtector) throws -> AppServices {
         _ = installLogger(logger: logger, maxLevel: .info)
-        let url = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
-            .appendingPathComponent("accounts.sealed")
-        let list = AccountList()
-        if let sealed = try? Data(contentsOf: url) {
-            let text = String(decoding: try protector.unwrap(sealed), as: UTF8.self)
-            _ = try list.add(links: text.split(separator: "\n").map(String.init))
-        }
-        let save: () throws -> Void = {
-            let text = try list.snapshot().map { entry in try core { try accountToUri(account: entry.account) } }.joined(separator: "\n")
-            try protector.wrap(Data(text.utf8)).write(to: url, options: [.atomic, .completeFileProtection])
-            var values = URLResourceValues()
-            values.isExcludedFromBackup = true
-            var saved = url
-            try? saved.setResourceValues(values)
-        }
-        return AppServices(codes: list, parser: CoreURIParser(), accounts: SavingStore(list: list, save: save),
-                           approvals: NoPushTokens(), backup: BackupNotExported(), push: NoPushInbox(), time: NotMeasured(),
-                           onClose: {})
+        let folder = try vaultFolder()
+        let opened = try VaultFile.openOrCreate(in: folder, wrapper: protector, slotLabel: slotLabel)
+        let vault = opened.vault
+        vault.setClock(clock: ServerTime.app.clock)
+        // The built-in HTTPS client (rustls, 30 s timeout) carries the push traffic.
+        let push = PushApprovals(vault: vault, transport: nil, clock: ServerTime.app.clock)
+        _ = try? push.clockOffsetSeconds() // loads the offset saved at the last measurement into the clock
+        let accounts = VaultAccounts(vault: vault)
+        let approvals = PushApprovalSource(push: push)
+        return AppServices(codes: accounts, parser: CoreURIParser(), accounts: accounts,
+                           approvals: approvals, backup: VaultBackups(vault: vault),
+                           push: APNsInbox(push: push), pushEnroller: approvals,
+                           time: PushClockDrift(push: push, correctsCodes: true),
+                           recoveryKey: opened.recoveryKey, onClose: { vault.shutdown() })
     }
-}
 
-/// Saves after each change of the account list.
-private final class SavingStore: AccountStore {
-    let list: AccountList
-    let save: () throws -> Void
-    init(list: AccountList, save: @escaping () throws -> Void) { self.list = list; self.save = save }
-    func add(links: [String]) throws -> Int {
-        let added = try list.add(links: links)
-        if added > 0 { try save() }
-        return added
+    /// `Application Support/Tessera`, created with its protection class and kept out of backups.
+    private static func vaultFolder() throws -> URL {
+        let support = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask,
+                                                  appropriateFor: nil, create: true)
+        var folder = support.appendingPathComponent("Tessera", isDirectory: true)
+        let protection: [FileAttributeKey: Any] = [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication]
+        if !FileManager.default.fileExists(atPath: folder.path) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: protection)
+        } else {
+            try FileManager.default.setAttributes(protection, ofItemAtPath: folder.path)
+        }
+        var values = URLResourceValues()
+        values.isExcludedFromBackup = true
+        try folder.setResourceValues(values)
+        return folder
     }
-    func delete(id: String) throws { try list.delete(id: id); try save() }
-    func setFavourite(id: String, favourite: Bool) throws { try list.setFavourite(id: id, favourite: favourite) }
 }
 
 /// Tessera's log records in the unified log; they never contain secrets.
-private final class OSLogger: Tessera.Logger {
+private final class OSLogger: Tessera.Logger, @unchecked Sendable {
     private let log = os.Logger(subsystem: "org.tessera.app", category: "core")
     func log(record: LogRecord) throws {
         switch record.level {
@@ -63,29 +72,4 @@ private final class OSLogger: Tessera.Logger {
         case .debug, .trace: log.debug("\(record.target, privacy: .public): \(record.message, privacy: .public)")
         }
     }
-}
-
-/// No push token can be enrolled until the push API is exported: nothing is ever pending.
-private final class NoPushTokens: ApprovalSource {
-    func pending(at nowSeconds: Int64) throws -> [ApprovalRequest] { [] }
-    func approve(id: String, answer: String?) throws -> ApprovalOutcome { throw Problem.notFound }
-    func deny(id: String, reason: DenyReason) throws { throw Problem.notFound }
-    func history() throws -> [ApprovalRecord] { [] }
-}
-
-/// Backups need the core's export API in the bindings.
-private final class BackupNotExported: BackupService {
-    func export(password: String) throws -> Data { throw Problem.unavailable }
-    func importFile(_ data: Data, fileName: String?, password: String?) throws -> ImportReport { throw Problem.unavailable }
-    func verify(_ data: Data, password: String) throws -> BackupCheck { throw Problem.unavailable }
-}
-
-private final class NoPushInbox: PushInbox {
-    func deliver(_ data: [String: String]) throws -> String? { nil }
-}
-
-/// Drift is measured against a push server; none is enrolled yet.
-private final class NotMeasured: TimeService {
-    func offsetSeconds() -> Int64? { nil }
-    func correctionEnabled() -> Bool { false }
 }

@@ -2,6 +2,7 @@ import CryptoKit
 import Foundation
 import LocalAuthentication
 import Security
+import TesseraAdapters
 import TesseraLogic
 
 /// Wraps the vault key so that only this iPhone, unlocked by its owner, can unwrap it.
@@ -13,9 +14,9 @@ import TesseraLogic
 /// never in iCloud or device backups, so the in-app encrypted backup is the way to move phones.
 ///
 /// Blob layout: version byte (1 = Secure Enclave ECIES, 2 = Keychain AES-GCM) | sealed bytes.
-/// The core calls `wrap` when the vault is created and `unwrap` when it opens (the `KeyProtector`
-/// foreign trait; see CoreServices).
-final class KeychainKeyProtector {
+/// The core calls `wrap` when the vault is created and `unwrap` when it opens, through
+/// TesseraAdapters' `KeyWrapperProtector` (the `KeyProtector` foreign trait; see CoreServices).
+final class KeychainKeyProtector: KeyWrapper {
     private let requireAuth: Bool
     private let context: LAContextBox?
     private let tag = Data("org.tessera.vault-key-wrap".utf8)

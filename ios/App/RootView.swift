@@ -18,6 +18,10 @@ struct RootView: View {
             }
         }
         .task { if session.services == nil { await session.unlock() } }
+        .sheet(isPresented: Binding(get: { session.recoveryKeyToShow != nil },
+                                    set: { if !$0 { session.recoveryKeyToShow = nil } })) {
+            RecoveryKeyView(key: session.recoveryKeyToShow ?? "") { session.recoveryKeyToShow = nil }
+        }
     }
 }
 

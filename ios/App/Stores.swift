@@ -1,4 +1,5 @@
 import Foundation
+import TesseraAdapters
 import TesseraLogic
 
 /// SwiftUI wrappers over the logic models: they publish each new state on the main actor.
@@ -47,5 +48,11 @@ final class AddAccountStore: ObservableObject {
     }
 }
 
-/// Unix time in milliseconds.
-func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+extension ServerTime {
+    /// The app's one clock: CoreServices gives it to the vault and the push approvals, whose
+    /// measurements correct it; the screens read it through `nowMillis()`.
+    static let app = ServerTime()
+}
+
+/// Unix time in milliseconds as the sign-in servers see it (the phone's clock plus the measured drift).
+func nowMillis() -> Int64 { ServerTime.app.nowMillis() }

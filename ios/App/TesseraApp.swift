@@ -28,6 +28,8 @@ final class AppSession: ObservableObject {
     @Published var lockMessage: String?
     @Published var coverContent = false
     @Published var incomingLink: String?
+    /// The new vault's recovery key, until the user confirms they wrote it down (first launch only).
+    @Published var recoveryKeyToShow: String?
     let settings = AppSettings()
     let lock: LockPolicy
 
@@ -56,7 +58,9 @@ final class AppSession: ObservableObject {
 
     private func open(context: LAContextBox?) {
         do {
-            services = try CoreServices.open(protector: KeychainKeyProtector(requireAuth: settings.biometricLock, context: context))
+            let opened = try CoreServices.open(protector: KeychainKeyProtector(requireAuth: settings.biometricLock, context: context))
+            services = opened
+            if let key = opened.takeRecoveryKey() { recoveryKeyToShow = key }
             lock.unlocked()
             lockMessage = nil
         } catch {

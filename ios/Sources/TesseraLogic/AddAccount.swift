@@ -35,11 +35,14 @@ public enum AddState: Equatable, Sendable {
     case found(accounts: [AccountPreview], links: [String])
     /// Some lines were not links Tessera understands (1-based line numbers).
     case invalid(lines: [Int], problem: Problem)
+    /// A sign-in approval token (a link on its own); the user confirms before it is enrolled.
+    case pushToken(PushTokenPreview)
 }
 
 /// Add account by camera scan or pasted/typed text. Pasted text may hold several links, one per line,
-/// with stray spaces or words around them; each is parsed by the core. Repeated scans of the same QR
-/// code (the camera reports it many times a second) are ignored.
+/// with stray spaces or words around them; each is parsed by the core. A push-approval link
+/// (`otpauth://pipush/`) on its own becomes `.pushToken`, to enrol rather than save. Repeated
+/// scans of the same QR code (the camera reports it many times a second) are ignored.
 public final class AddAccountModel {
     /// The screen's state; `onChange` is called after every change.
     public private(set) var state: AddState = .empty {
@@ -59,6 +62,10 @@ public final class AddAccountModel {
             .filter { !$0.1.isEmpty }
         if lines.isEmpty {
             state = .empty
+            return
+        }
+        if lines.count == 1, let link = AddAccountModel.extractLink(lines[0].1), let token = PushTokenPreview.of(link) {
+            state = .pushToken(token)
             return
         }
         var found: [AccountPreview] = []

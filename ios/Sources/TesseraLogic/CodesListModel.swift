@@ -127,9 +127,10 @@ public final class CodesListModel {
     }
 
     /// The code to copy for a tap on `id`: the current code, or the next one when the current code
-    /// changes within `copyNextSeconds`. `nil` if the account is unknown.
+    /// changes within `copyNextSeconds`. `nil` if the account is unknown or has no code yet (an
+    /// HOTP account before its first code: the vault makes one only on request).
     public func copy(id: String, nowMillis: Int64) -> CopyRequest? {
-        guard let c = codes.first(where: { $0.id == id }) else { return nil }
+        guard let c = codes.first(where: { $0.id == id }), !c.code.isEmpty else { return nil }
         if let period = c.periodSeconds, let next = c.nextCode,
            Countdown.at(nowMillis, period: period).secondsLeft <= CodesListModel.copyNextSeconds {
             return CopyRequest(text: next, isNextCode: true, expiresAfterSeconds: pasteboardSeconds)
@@ -177,7 +178,7 @@ public final class CodesListModel {
         case let n?: time = "\(n) seconds left"
         }
         return CodeRow(id: c.id, title: title, subtitle: subtitle, grouped: c.grouped,
-                       accessibilityLabel: "\(who). Code \(c.spoken). \(time)",
+                       accessibilityLabel: c.code.isEmpty ? "\(who). No code yet, \(time)" : "\(who). Code \(c.spoken). \(time)",
                        nextGrouped: (countdown?.urgent ?? false) ? c.nextGrouped : nil,
                        countdown: countdown, type: c.type, favourite: c.favourite)
     }

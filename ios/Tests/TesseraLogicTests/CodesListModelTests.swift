@@ -146,6 +146,17 @@ final class CodesListModelTests: XCTestCase {
         XCTAssertNil(m.state.rows.first { $0.id == "h" }!.countdown)
     }
 
+    func testAnHOTPAccountWithoutACodeYetCopiesNothing() {
+        let m = CodesListModel(source: FakeCodeSource([
+            AccountCode(id: "h", issuer: "VPN", accountName: "me", type: .hotp, code: "", periodSeconds: nil),
+        ]))
+        m.tick(nowMillis: t0)
+        XCTAssertNil(m.copy(id: "h", nowMillis: t0), "nothing to copy before the first code")
+        XCTAssertEqual(m.state.rows.first?.accessibilityLabel, "VPN, me. No code yet, press to generate the next code")
+        m.nextHOTP(id: "h", nowMillis: t0)
+        XCTAssertEqual(m.copy(id: "h", nowMillis: t0)?.text, FakeCodeSource.codeFor("h", 1))
+    }
+
     func testALockedVaultIsAProblemNotACrash() {
         let src = source()
         src.failWith = .locked

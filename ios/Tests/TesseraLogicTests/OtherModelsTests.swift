@@ -37,6 +37,24 @@ final class OtherModelsTests: XCTestCase {
         XCTAssertEqual(m.state, .empty)
     }
 
+    func testAPushApprovalLinkIsOfferedForEnrolmentWithItsServer() {
+        let link = "otpauth://pipush/PIPU0001ABCD?url=https%3A//mfa.nhs.example/ttype/push&ttl=10&issuer=privacyIDEA"
+            + "&enrollment_credential=aa70d326&v=1&serial=PIPU0001ABCD&sslverify=1"
+        let parser = Parser(preview)
+        let m = AddAccountModel(parser: parser)
+        m.scanned(link)
+        XCTAssertEqual(m.state, .pushToken(PushTokenPreview(issuer: "privacyIDEA", label: "PIPU0001ABCD",
+                                                            server: "mfa.nhs.example", link: link)))
+        XCTAssertEqual(parser.seen, [], "enrolled by the push module, not parsed as an account")
+        XCTAssertNil(PushTokenPreview.of("otpauth://pipush/X?url=ftp%3A//host/x"), "answers go over http(s) only")
+        XCTAssertNil(PushTokenPreview.of("otpauth://pipush/X?issuer=nowhere"))
+        XCTAssertNil(PushTokenPreview.of("otpauth://totp/X?url=https%3A//host/x"))
+        m.submit(text: "otpauth://pipush/X?url=ftp%3A//host/x")
+        XCTAssertEqual(m.state, .invalid(lines: [1], problem: .invalidURI), "a broken push link is an invalid line")
+        m.submit(text: link + "\n" + "otpauth://totp/A?secret=JBSWY3DPEHPK3PXP")
+        XCTAssertEqual(m.state, .invalid(lines: [1], problem: .invalidURI), "a push link is enrolled on its own")
+    }
+
     func testRepeatedScansAreIgnoredUntilReset() {
         let parser = Parser(preview)
         let m = AddAccountModel(parser: parser)

@@ -82,6 +82,9 @@ final class CodesTests: XCTestCase {
             XCTAssertEqual(row.period, 30)
         }
         XCTAssertEqual(book.currentCodesAt(unixSeconds: 1_700_000_000), rows.map { $0.code })
+        let joined = book.currentCodesJoined(unixSeconds: 1_700_000_000)
+        XCTAssertEqual(joined.split(separator: "\n").map(String.init), rows.map { $0.code })
+        XCTAssertEqual(try CodeBook(accounts: []).currentCodesJoined(unixSeconds: 1_700_000_000), "")
     }
 
     func testCodeBookHotpRowAndInvalidAccount() throws {

@@ -103,7 +103,9 @@ class CodesTest {
                 assertEquals(30u, row.period)
             }
             assertEquals(rows.map { it.code }, book.currentCodesAt(1_700_000_000u))
+            assertEquals(rows.map { it.code }, book.currentCodesJoined(1_700_000_000u).split('\n'))
         }
+        CodeBook(emptyList()).use { empty -> assertEquals("", empty.currentCodesJoined(1_700_000_000u)) }
     }
 
     @Test

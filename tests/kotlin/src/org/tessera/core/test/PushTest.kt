@@ -143,6 +143,38 @@ class PushFlowTest {
     }
 
     @Test
+    fun `the vault stays usable by another thread while an approval is on the network`() {
+        val server = SimulatedPushServer()
+        createVault(File(dir, "v.db").path, "pw", kdfInsecureForTests()).vault.use { v ->
+            v.addUri("otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example")
+            val onTheNetwork = java.util.concurrent.CountDownLatch(1)
+            val codesRead = java.util.concurrent.CountDownLatch(1)
+            // A slow network: the answer waits until another thread has read the codes.
+            val slow = object : HttpTransport {
+                override fun send(request: HttpRequest): HttpResponse {
+                    if (request.params.any { it.name == "nonce" }) {
+                        onTheNetwork.countDown()
+                        assertTrue(codesRead.await(20, java.util.concurrent.TimeUnit.SECONDS), "the codes list was blocked")
+                    }
+                    return server.send(request)
+                }
+            }
+            val push = PushApprovals(v, slow, Clock.fixed(1_700_000_000u))
+            push.enroll(enrollUri)
+            push.receivePayload(server.payload(serial, "NONCEONE", url))
+            val reader = Thread {
+                onTheNetwork.await()
+                assertEquals(1, v.codesAt(1_700_000_000u).size)
+                codesRead.countDown()
+            }.apply { start() }
+            assertEquals(null, push.approve("NONCEONE", null))
+            reader.join(20_000)
+            assertEquals(0L, codesRead.count, "the other thread read the codes during the approval")
+            assertEquals("approved", push.requests().single().state)
+        }
+    }
+
+    @Test
     fun `a server that refuses the answer and a dead network are typed errors`() {
         val server = SimulatedPushServer()
         createVault(File(dir, "v.db").path, "pw", kdfInsecureForTests()).vault.use { v ->

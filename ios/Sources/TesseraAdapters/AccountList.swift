@@ -2,77 +2,9 @@ import Foundation
 import Tessera
 import TesseraLogic
 
-extension TesseraError {
-    /// The category a screen acts on (the core's message never holds secrets).
-    public var problem: Problem {
-        switch self {
-        case .InvalidUri: return .invalidURI
-        case .WrongPassword: return .wrongPassword
-        case .Corrupted, .Unsupported: return .corrupted
-        case .Locked: return .locked
-        case .NotFound: return .notFound
-        case .Network: return .network
-        case .KeyStore: return .keyUnavailable
-        case .InvalidInput, .Busy, .Internal: return .unknown
-        }
-    }
-}
-
-/// Runs a core call, turning its typed error into a `Problem` for the view models.
-func core<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as TesseraError {
-        throw error.problem
-    }
-}
-
-/// `URIParser` over the core: `parseUri` for otpauth:// links, `decodeMigration` for Google's batches.
-public final class CoreURIParser: URIParser {
-    public init() {}
-
-    public func parse(_ uri: String) throws -> [AccountPreview] {
-        try core { try CoreURIParser.accounts(in: uri) }.map(\.preview)
-    }
-
-    /// The accounts (with secrets) in `uri`; throws the core's error.
-    public static func accounts(in uri: String) throws -> [Account] {
-        let link = uri.trimmingCharacters(in: .whitespacesAndNewlines)
-        if link.lowercased().hasPrefix("otpauth-migration:") { return try decodeMigration(uri: link) }
-        return [try parseUri(uri: link)]
-    }
-}
-
-extension Account {
-    /// What the add-account screen shows (never the secret).
-    public var preview: AccountPreview {
-        AccountPreview(issuer: issuer, accountName: name, type: otpType.logic, digits: Int(digits),
-                       periodSeconds: otpType == .hotp ? nil : Int(period),
-                       algorithm: algorithm == .sha1 ? "SHA1" : algorithm == .sha256 ? "SHA256" : "SHA512")
-    }
-
-    /// A copy with other counter / favourite values (records are immutable).
-    func with(counter: UInt64? = nil, favorite: Bool? = nil) -> Account {
-        Account(otpType: otpType, issuer: issuer, name: name, secretBase32: secretBase32, algorithm: algorithm,
-                digits: digits, period: period, counter: counter ?? self.counter, groups: groups, note: note,
-                favorite: favorite ?? self.favorite, extra: extra)
-    }
-}
-
-extension Tessera.OtpType {
-    /// The core's OTP type as TesseraLogic's.
-    public var logic: TesseraLogic.OtpType {
-        switch self {
-        case .totp: return .totp
-        case .hotp: return .hotp
-        case .steam: return .steam
-        }
-    }
-}
-
-/// Accounts held in memory with their codes from the core's `CodeBook`: every row in one FFI call,
-/// HMAC keys prepared once per change. The app's `CodeSource` and `AccountStore` until the vault is
-/// exported through the bindings, and the real-library fixture of the logic tests. Thread-safe.
+/// Accounts held in memory (nothing saved) with their codes from the core's `CodeBook`: every row in
+/// one FFI call, HMAC keys prepared once per change. For SwiftUI previews, demos and tests that need
+/// no vault file; the app itself uses `VaultAccounts`. Thread-safe.
 public final class AccountList: CodeSource, AccountStore {
     private let lock = NSLock()
     private var ids: [String] = []
@@ -80,6 +12,7 @@ public final class AccountList: CodeSource, AccountStore {
     private var book: CodeBook?
     private var nextId = 1
 
+    /// An empty list.
     public init() {}
 
     /// The accounts with their ids (secrets included: never log them).
@@ -88,12 +21,14 @@ public final class AccountList: CodeSource, AccountStore {
         return Array(zip(ids, accounts)).map { (id: $0.0, account: $0.1) }
     }
 
+    /// Every account's codes at `unixSeconds`, from one `CodeBook` call.
     public func codes(at unixSeconds: Int64) throws -> [AccountCode] {
         lock.lock(); defer { lock.unlock() }
         let entries = try core { try codeBook().codesAt(unixSeconds: UInt64(max(0, unixSeconds))) }
         return try entries.map(row)
     }
 
+    /// Advances HOTP account `id`'s counter (in memory) and returns its row.
     public func nextHOTP(id: String, at unixSeconds: Int64) throws -> AccountCode {
         lock.lock(); defer { lock.unlock() }
         guard let i = ids.firstIndex(of: id), accounts[i].otpType == .hotp else { throw Problem.notFound }
@@ -102,6 +37,7 @@ public final class AccountList: CodeSource, AccountStore {
         return try row(try core { try codeBook().codesAt(unixSeconds: UInt64(max(0, unixSeconds))) }[i])
     }
 
+    /// Adds the accounts of `links` that are not there yet; one bad link adds nothing.
     public func add(links: [String]) throws -> Int {
         // Parse everything first: one bad link adds nothing.
         let parsed = try links.flatMap { link in try core { try CoreURIParser.accounts(in: link) } }
@@ -120,6 +56,7 @@ public final class AccountList: CodeSource, AccountStore {
         return added
     }
 
+    /// Removes account `id`; `Problem.notFound` when it is not there.
     public func delete(id: String) throws {
         lock.lock(); defer { lock.unlock() }
         guard let i = ids.firstIndex(of: id) else { throw Problem.notFound }
@@ -128,6 +65,7 @@ public final class AccountList: CodeSource, AccountStore {
         book = nil
     }
 
+    /// Pins or unpins account `id` (in memory).
     public func setFavourite(id: String, favourite: Bool) throws {
         lock.lock(); defer { lock.unlock() }
         guard let i = ids.firstIndex(of: id) else { throw Problem.notFound }
