@@ -188,8 +188,8 @@ enum PeerPhones {
 /// Push approvals from Swift against the real server: the phone side is the exported
 /// `PushApprovals` over a vault, HTTP through Tessera's built-in client (or URLSession); the server
 /// side is checked through its own API. One user per test, so tests never see each other's
-/// challenges. The four enrollments run concurrently in the first test (≈ 5–15 s, RSA-4096 key
-/// generation on both sides); each flow after that takes well under a second.
+/// challenges. The four enrollments run concurrently in the first test (25–40 s on 2 cores shared
+/// with other builds: RSA-4096 key generation on both sides); each flow after that takes 1–4 s.
 final class PushPeerTests: XCTestCase {
     override class func tearDown() { try? FileManager.default.removeItem(at: PeerPhones.dir) }
 
