@@ -4,96 +4,23 @@
 use std::collections::BTreeMap;
 
 use tessera_core::account::{Account, Algorithm, OtpKind, OtpParams, Secret};
-use tessera_core::export::{self, ExportFormat, aegis, backup};
+use tessera_core::export::{self, ExportFormat, aegis, backup, fixtures};
 use tessera_core::import::{self, Input};
 
-fn acc(
-    issuer: &str,
-    name: &str,
-    secret: &str,
-    kind: OtpKind,
-    algo: Algorithm,
-    digits: u8,
-) -> Account {
-    let mut a = Account::totp(issuer, name, Secret::from_base32(secret).unwrap());
-    a.params = OtpParams {
-        kind,
-        algorithm: algo,
-        digits,
-    };
-    a
-}
-
 /// A vault using every field: all kinds, algorithms, digit counts, a large HOTP counter, groups,
-/// notes, favourites, metadata and characters that need escaping.
+/// notes, favourites, metadata and characters that need escaping. The first seven accounts are
+/// Aegis's reference vectors (less Battle.net), shared with the unit tests.
 fn vault() -> Vec<Account> {
-    use Algorithm::*;
-    let mut v = vec![
-        acc(
-            "Deno",
-            "Mason",
-            "4SJHB4GSD43FZBAI7C2HLRJGPQ",
-            OtpKind::Totp { period: 30 },
-            Sha1,
-            6,
-        ),
-        acc(
-            "SPDX",
-            "James",
-            "5OM4WOOGPLQEF6UGN3CPEOOLWU",
-            OtpKind::Totp { period: 20 },
-            Sha256,
-            7,
-        ),
-        acc(
-            "Airbnb",
-            "Elijah",
-            "7ELGJSGXNCCTV3O6LKJWYFV2RA",
-            OtpKind::Totp { period: 50 },
-            Sha512,
-            8,
-        ),
-        acc(
-            "Issuu",
-            "James",
-            "YOOMIXWS5GN6RTBPUFFWKTW5M4",
-            OtpKind::Hotp { counter: 1 },
-            Sha1,
-            6,
-        ),
-        acc(
-            "Air Canada",
-            "Benjamin",
-            "KUVJJOM753IHTNDSZVCNKL7GII",
-            OtpKind::Hotp { counter: 50 },
-            Sha256,
-            7,
-        ),
-        acc(
-            "WWE",
-            "Mason",
-            "5VAML3X35THCEBVRLV24CGBKOY",
-            OtpKind::Hotp { counter: 10300 },
-            Sha512,
-            8,
-        ),
-        acc(
-            "Boeing",
-            "Sophia",
-            "JRZCL47CMXVOQMNPZR2F7J4RGI",
-            OtpKind::Steam { period: 30 },
-            Sha1,
-            5,
-        ),
-        acc(
-            "NHS mail & Co",
-            "jane.doe@nhs.net",
-            "JBSWY3DPEHPK3PXP",
-            OtpKind::Hotp { counter: 1 << 40 },
-            Sha1,
-            6,
-        ),
-    ];
+    let mut v = fixtures::aegis_vectors();
+    v.truncate(7);
+    v.push(fixtures::account(
+        "NHS mail & Co",
+        "jane.doe@nhs.net",
+        "JBSWY3DPEHPK3PXP",
+        OtpKind::Hotp { counter: 1 << 40 },
+        Algorithm::Sha1,
+        6,
+    ));
     v[0].groups = vec!["Work".into(), "Pharmacy".into()];
     v[0].note = "Recovery codes in the safe — ünïcödé \"quoted\"".into();
     v[0].favorite = true;

@@ -33,71 +33,17 @@ def check(name, ok, detail=""):
         print(f"  FAIL  {name}  {detail}")
 
 
-# ---------------------------------------------------------------- HTTP helpers (server side)
-def http(method, path, data=None, headers=None, base=None):
-    url = (base or BASE) + path
-    body = None
-    if data is not None and method == "GET":
-        url += "?" + urllib.parse.urlencode(data)
-    elif data is not None:
-        body = urllib.parse.urlencode(data).encode()
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return json.loads(e.read())
+# ---------------------------------------------------------------- the server side (peer/admin.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer"))
+import admin as peer_admin  # noqa: E402
+
+ADMIN = peer_admin.Admin(BASE, WORK)
+token_init, token_info, trigger = ADMIN.token_init, ADMIN.token_info, ADMIN.trigger
+status, finalize, set_config = ADMIN.status, ADMIN.finalize, ADMIN.set_config
 
 
-ADMIN = {}
-
-
-def admin_headers():
-    if "jwt" not in ADMIN:
-        pw = open(os.path.join(WORK, "data", "admin.pw")).read().strip()
-        ADMIN["jwt"] = http("POST", "/auth", {"username": "admin", "password": pw})["result"]["value"]["token"]
-    return {"Authorization": ADMIN["jwt"]}
-
-
-def token_init(user):
-    r = http("POST", "/token/init", {"type": "push", "genkey": "1", "user": user, "realm": "testrealm",
-                                     "pin": user + "pin"}, admin_headers())
-    return r["detail"]["serial"], r["detail"]["pushurl"]["value"]
-
-
-def token_info(serial):
-    r = http("GET", "/token/", {"serial": serial}, admin_headers())
-    toks = r["result"]["value"]["tokens"]
-    return toks[0] if toks else None
-
-
-def trigger(user):
-    """The login client: PIN → push challenge. Returns (transaction_id, multi_challenge[0])."""
-    r = http("POST", "/validate/check", {"user": user, "realm": "testrealm", "pass": user + "pin"})
-    d = r.get("detail", {})
-    mc = (d.get("multi_challenge") or [{}])[0]
-    return d.get("transaction_id"), mc
-
-
-def status(tid):
-    r = http("GET", "/validate/polltransaction", {"transaction_id": tid})
-    return r.get("detail", {}).get("challenge_status"), r["result"].get("value")
-
-
-def finalize(user, tid, password=""):
-    r = http("POST", "/validate/check", {"user": user, "realm": "testrealm", "pass": password,
-                                         "transaction_id": tid})
-    return r["result"].get("authentication")
-
-
-def set_config(key, value):
-    if value is None:
-        return http("DELETE", "/system/" + key, None, admin_headers())
-    body = json.dumps({key: value}).encode()
-    h = dict(admin_headers(), **{"Content-Type": "application/json"})
-    req = urllib.request.Request(BASE + "/system/setConfig", data=body, method="POST", headers=h)
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
+def http(method, path, data=None, headers=None):
+    return peer_admin.http(BASE, method, path, data, headers)
 
 
 # ---------------------------------------------------------------- the recording proxy

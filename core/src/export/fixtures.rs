@@ -1,9 +1,14 @@
 //! Accounts the export tests round-trip: the eight Aegis reference vectors (every kind,
 //! algorithm and digit count, HOTP counters) plus accounts that use every other field.
+//!
+//! Test data only (hidden from the docs): public so that the integration tests in `core/tests/`
+//! share these definitions with the unit tests instead of copying them.
 
 use crate::account::{Account, Algorithm, OtpKind, OtpParams, Secret};
 
-fn acc(
+/// An account from constant test data. Panics on a `secret` that is not Base32 (a bug in the
+/// fixture, never input).
+pub fn account(
     issuer: &str,
     name: &str,
     secret: &str,
@@ -11,7 +16,11 @@ fn acc(
     algo: Algorithm,
     digits: u8,
 ) -> Account {
-    let mut a = Account::totp(issuer, name, Secret::from_base32(secret).unwrap());
+    let mut a = Account::totp(
+        issuer,
+        name,
+        Secret::from_base32(secret).expect("fixture secrets are Base32"),
+    );
     a.params = OtpParams {
         kind,
         algorithm: algo,
@@ -24,7 +33,7 @@ fn acc(
 pub fn aegis_vectors() -> Vec<Account> {
     use Algorithm::*;
     vec![
-        acc(
+        account(
             "Deno",
             "Mason",
             "4SJHB4GSD43FZBAI7C2HLRJGPQ",
@@ -32,7 +41,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha1,
             6,
         ),
-        acc(
+        account(
             "SPDX",
             "James",
             "5OM4WOOGPLQEF6UGN3CPEOOLWU",
@@ -40,7 +49,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha256,
             7,
         ),
-        acc(
+        account(
             "Airbnb",
             "Elijah",
             "7ELGJSGXNCCTV3O6LKJWYFV2RA",
@@ -48,7 +57,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha512,
             8,
         ),
-        acc(
+        account(
             "Issuu",
             "James",
             "YOOMIXWS5GN6RTBPUFFWKTW5M4",
@@ -56,7 +65,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha1,
             6,
         ),
-        acc(
+        account(
             "Air Canada",
             "Benjamin",
             "KUVJJOM753IHTNDSZVCNKL7GII",
@@ -64,7 +73,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha256,
             7,
         ),
-        acc(
+        account(
             "WWE",
             "Mason",
             "5VAML3X35THCEBVRLV24CGBKOY",
@@ -72,7 +81,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha512,
             8,
         ),
-        acc(
+        account(
             "Boeing",
             "Sophia",
             "JRZCL47CMXVOQMNPZR2F7J4RGI",
@@ -80,7 +89,7 @@ pub fn aegis_vectors() -> Vec<Account> {
             Sha1,
             5,
         ),
-        acc(
+        account(
             "Battle.net",
             "US-2211-2050-3346",
             "BMGRXPGFARQQF4GMT25JATL2VYLAHDBI",
@@ -102,7 +111,7 @@ pub fn rich() -> Vec<Account> {
         .insert("image".into(), "https://example.org/icon.png".into());
     v[1].meta.insert("color".into(), "#ff0000".into());
     v[3].groups = vec!["Work".into()];
-    let mut odd = acc(
+    let mut odd = account(
         "",
         "jane:doe@example.org?a=b&c=%20",
         "JBSWY3DPEHPK3PXP",
@@ -115,7 +124,7 @@ pub fn rich() -> Vec<Account> {
     odd.favorite = true;
     odd.note = "\"quotes\" and \\backslashes\\".into();
     v.push(odd);
-    v.push(acc(
+    v.push(account(
         "Only Issuer",
         "",
         "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",

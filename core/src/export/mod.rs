@@ -195,8 +195,10 @@ pub(crate) fn json_estimate(accounts: &[Account]) -> usize {
         + 1024
 }
 
-#[cfg(test)]
-pub(crate) mod fixtures;
+// Test data, shared by the unit tests and `tests/export_roundtrip.rs` (which can only reach
+// public items): not part of the API.
+#[doc(hidden)]
+pub mod fixtures;
 
 #[cfg(test)]
 mod tests {

@@ -137,25 +137,9 @@ fn parse_db(db: &Value) -> Result<Parsed, ImportError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| common::malformed(NAME, "database has no entries list"))?;
+    let groups = common::names_by_id(db, "groups", "uuid", "name");
     let mut out = Collector::new(NAME);
-    out.check_count(entries.len())?;
-    let groups: HashMap<&str, &str> = db
-        .get("groups")
-        .and_then(Value::as_array)
-        .map(|gs| {
-            gs.iter()
-                .filter_map(|g| Some((str_of(g, "uuid")?, str_of(g, "name")?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    for (i, e) in entries.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuer").unwrap_or_default(),
-            str_of(e, "name").unwrap_or_default(),
-            i,
-        );
-        out.push(label, entry(e, &groups));
-    }
+    out.push_entries(entries, "issuer", "name", |e| entry(e, &groups))?;
     if entries
         .iter()
         .any(|e| e.get("icon").is_some_and(|i| !i.is_null()))
@@ -217,13 +201,7 @@ fn push_group(a: &mut Account, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(s: &str) -> Input<'_> {
-        Input {
-            bytes: s.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     const PLAIN: &str = r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,
       "entries":[

@@ -94,15 +94,7 @@ fn parse_entries(v: &Value) -> Result<Parsed, ImportError> {
         .as_array()
         .ok_or_else(|| common::malformed(NAME, "not a list of entries"))?;
     let mut out = Collector::new(NAME);
-    out.check_count(entries.len())?;
-    for (i, e) in entries.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuer").unwrap_or_default(),
-            str_of(e, "label").unwrap_or_default(),
-            i,
-        );
-        out.push(label, entry(e));
-    }
+    out.push_entries(entries, "issuer", "label", entry)?;
     Ok(out.finish())
 }
 
@@ -148,13 +140,7 @@ fn entry(e: &Value) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(b: &[u8]) -> Input<'_> {
-        Input {
-            bytes: b,
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn plain_entries_and_skips() {

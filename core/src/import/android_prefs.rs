@@ -4,7 +4,7 @@
 //! Parsed with `roxmltree`, which refuses DTDs (so no entity expansion) and caps the node count.
 
 use super::ImportError;
-use super::parse_util::malformed;
+use super::common::malformed;
 
 /// Most XML nodes read from one preferences file.
 const MAX_NODES: u32 = 200_000;

@@ -11,9 +11,8 @@ use std::io::{Cursor, Read};
 
 use zip::result::ZipError;
 
-use super::parse_util::{self, push_entry};
-use super::{Format, ImportError, Input, Parsed, Skipped};
-use crate::uri;
+use super::common;
+use super::{Format, ImportError, Input, Parsed};
 
 const NAME: &str = "Authenticator Plus";
 const ACCOUNTS: &str = "accounts.txt";
@@ -31,16 +30,16 @@ pub(crate) const FORMAT: Format = Format {
 
 fn sniff(input: &Input<'_>) -> bool {
     input.bytes.starts_with(b"PK\x03\x04")
-        && (parse_util::contains(input.bytes, b"Accounts.txt")
-            || parse_util::contains(input.bytes, b"authplus.db"))
+        && (common::contains(input.bytes, b"Accounts.txt")
+            || common::contains(input.bytes, b"authplus.db"))
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
-    let bytes = parse_util::bounded(input, NAME)?;
-    let bad = |e: ZipError| parse_util::malformed(NAME, format!("unreadable ZIP archive: {e}"));
+    let bytes = common::bounded(input, NAME)?;
+    let bad = |e: ZipError| common::malformed(NAME, format!("unreadable ZIP archive: {e}"));
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
     if zip.len() > MAX_FILES {
-        return Err(parse_util::malformed(NAME, "too many files in the archive"));
+        return Err(common::malformed(NAME, "too many files in the archive"));
     }
     let names: Vec<String> = zip
         .file_names()
@@ -61,17 +60,14 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
                     .into(),
             });
         }
-        return Err(parse_util::malformed(
-            NAME,
-            "no Accounts.txt in the archive",
-        ));
+        return Err(common::malformed(NAME, "no Accounts.txt in the archive"));
     };
     let mut text = Vec::new();
     let encrypted = match zip.by_index(index) {
         Ok(f) => {
             f.take(MAX_TEXT_BYTES + 1)
                 .read_to_end(&mut text)
-                .map_err(|_| parse_util::malformed(NAME, "Accounts.txt cannot be decompressed"))?;
+                .map_err(|_| common::malformed(NAME, "Accounts.txt cannot be decompressed"))?;
             false
         }
         Err(ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED)) => true,
@@ -90,13 +86,13 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
     }
     let text = zeroize::Zeroizing::new(text);
     if text.len() as u64 > MAX_TEXT_BYTES {
-        return Err(parse_util::malformed(NAME, "Accounts.txt is too large"));
+        return Err(common::malformed(NAME, "Accounts.txt is too large"));
     }
     let text = std::str::from_utf8(&text).map_err(|_| {
         if encrypted {
             ImportError::WrongPassword
         } else {
-            parse_util::malformed(NAME, "Accounts.txt is not UTF-8 text")
+            common::malformed(NAME, "Accounts.txt is not UTF-8 text")
         }
     })?;
     let mut parsed = Parsed::default();
@@ -105,16 +101,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
             continue;
         }
         let label = format!("line {}", i + 1);
-        match uri::parse(line) {
-            Ok(account) => {
-                let l = account.label();
-                push_entry(&mut parsed, &l, Ok(account));
-            }
-            Err(e) => parsed.skipped.push(Skipped {
-                label,
-                reason: e.to_string(),
-            }),
-        }
+        common::push_uri_entry(&mut parsed, label, line);
     }
     Ok(parsed)
 }
@@ -122,7 +109,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{assert_password_errors, check_file, input, read};
 
     const FILE: &str = "authenticator-plus/authenticator_plus.zip";
 
@@ -134,28 +121,9 @@ mod tests {
     #[test]
     fn password_errors_and_truncation() {
         let Some(bytes) = read(FILE) else { return };
-        let input = Input {
-            bytes: &bytes,
-            file_name: None,
-        };
-        assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        for wrong in ["test", "testtesttesu", "", "x"] {
-            assert!(
-                matches!(parse(&input, Some(wrong)), Err(ImportError::WrongPassword)),
-                "{wrong}"
-            );
-        }
+        assert_password_errors(parse, &input(&bytes), &["test", "testtesttesu", "", "x"]);
         for cut in [10, bytes.len() / 2, bytes.len() - 1] {
-            let r = parse(
-                &Input {
-                    bytes: &bytes[..cut],
-                    file_name: None,
-                },
-                Some("testtesttest"),
-            );
+            let r = parse(&input(&bytes[..cut]), Some("testtesttest"));
             assert!(matches!(r, Err(ImportError::Malformed { .. })), "cut {cut}");
         }
     }
@@ -176,25 +144,12 @@ mod tests {
             "Accounts.txt",
             b"otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\n\nnot a uri\notpauth://totp/x?secret=1\n",
         );
-        let p = parse(
-            &Input {
-                bytes: &ok,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&ok), None).unwrap();
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.skipped.len(), 2);
         let db = make("authplus.db", b"SQLite format 3\0");
         assert!(matches!(
-            parse(
-                &Input {
-                    bytes: &db,
-                    file_name: None
-                },
-                None
-            ),
+            parse(&input(&db), None),
             Err(ImportError::Unsupported { .. })
         ));
     }

@@ -5,11 +5,8 @@
 //! PBKDF2-HMAC-SHA1(backup password, salt as UTF-8, 1000 iterations, 32 bytes), plaintext = the
 //! Base32 secret. Authy keeps no algorithm or period: SHA-1 and 30 s.
 
-use std::num::NonZeroU32;
-
-use zeroize::Zeroizing;
-
-use super::parse_util::{self, account, contains, int_field, push_entry, str_field};
+use super::common::{self, contains, lenient_int_of, push_entry, unchecked_account};
+use super::crypto::{self, Pbkdf2Hash};
 use super::{Format, ImportError, Input, Parsed, android_prefs};
 use crate::account::{OtpKind, OtpParams, Secret};
 
@@ -34,31 +31,30 @@ fn decrypt(password: &str, salt: &str, encrypted: &str) -> Option<Secret> {
     let ct = data_encoding::BASE64
         .decode(encrypted.trim().as_bytes())
         .ok()
-        .filter(|c| c.len() <= parse_util::MAX_SECRET_BYTES * 2)?;
-    let mut key = Zeroizing::new([0u8; 32]);
-    ring::pbkdf2::derive(
-        ring::pbkdf2::PBKDF2_HMAC_SHA1,
-        NonZeroU32::new(PBKDF2_ITERATIONS)?,
-        salt.as_bytes(),
+        .filter(|c| c.len() <= common::MAX_SECRET_BYTES * 2)?;
+    let key = crypto::pbkdf2(
+        Pbkdf2Hash::Sha1,
         password.as_bytes(),
-        key.as_mut(),
-    );
-    let plain = parse_util::aes256_cbc_zero_iv_decrypt(&key, &ct)?;
+        salt.as_bytes(),
+        PBKDF2_ITERATIONS,
+    )
+    .ok()?;
+    let plain = crypto::aes256cbc_zero_iv_decrypt(&key, &ct)?;
     let text = std::str::from_utf8(&plain).ok()?;
     Secret::from_base32(text).ok()
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
-    let prefs = android_prefs::strings(parse_util::text(input, NAME)?, NAME)?;
+    let prefs = android_prefs::strings(common::require_text(input, NAME)?, NAME)?;
     let json = prefs
         .iter()
         .find(|(k, _)| k == TOKENS_KEY)
         .map(|(_, v)| v.as_str())
-        .ok_or_else(|| parse_util::malformed(NAME, "no authenticator tokens in the file"))?;
-    let v = parse_util::json(json, NAME)?;
+        .ok_or_else(|| common::malformed(NAME, "no authenticator tokens in the file"))?;
+    let v = common::parse_json_str(json, NAME)?;
     let tokens = v
         .as_array()
-        .ok_or_else(|| parse_util::malformed(NAME, "the token list is not an array"))?;
+        .ok_or_else(|| common::malformed(NAME, "the token list is not an array"))?;
     let encrypted = tokens
         .iter()
         .filter(|t| t.get("encryptedSecret").is_some())
@@ -69,18 +65,22 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
     let mut parsed = Parsed::default();
     let mut decrypted = 0usize;
     for (i, t) in tokens.iter().enumerate() {
-        let original = str_field(t, "originalName");
-        let label = match (original, str_field(t, "name")) {
+        let original = common::str_of(t, "originalName").unwrap_or_default();
+        let label = match (original, common::str_of(t, "name").unwrap_or_default()) {
             ("", "") => format!("token {}", i + 1),
             ("", n) => n.to_string(),
             (o, _) => o.to_string(),
         };
         let entry = (|| {
             let secret = match (t.get("decryptedSecret").and_then(|s| s.as_str()), password) {
-                (Some(s), _) => parse_util::secret_from_base32(s)?,
+                (Some(s), _) => common::strict_secret_from_base32(s)?,
                 (None, Some(pw)) => {
-                    let s = decrypt(pw, str_field(t, "salt"), str_field(t, "encryptedSecret"))
-                        .ok_or_else(|| "the secret could not be decrypted".to_string())?;
+                    let s = decrypt(
+                        pw,
+                        common::str_of(t, "salt").unwrap_or_default(),
+                        common::str_of(t, "encryptedSecret").unwrap_or_default(),
+                    )
+                    .ok_or_else(|| "the secret could not be decrypted".to_string())?;
                     decrypted += 1;
                     s
                 }
@@ -89,23 +89,21 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
             let (prefix, name) = match original.split_once(':') {
                 Some((p, n)) => (p.trim(), n.trim()),
                 None if !original.is_empty() => ("", original.trim()),
-                None => ("", str_field(t, "name").trim()),
+                None => ("", common::str_of(t, "name").unwrap_or_default().trim()),
             };
-            let issuer = match str_field(t, "originalIssuer").trim() {
+            let issuer = match common::str_of(t, "originalIssuer")
+                .unwrap_or_default()
+                .trim()
+            {
                 "" => prefix,
                 i => i,
             };
             let params = OtpParams {
                 kind: OtpKind::Totp { period: 30 },
-                digits: parse_util::digits(int_field(t, "digits"), 6),
+                digits: common::digits_or(lenient_int_of(t, "digits"), 6),
                 ..OtpParams::default()
             };
-            Ok(account(
-                parse_util::clean_text(issuer)?,
-                parse_util::clean_text(name)?,
-                secret,
-                params,
-            ))
+            unchecked_account(issuer, name, secret, params)
         })();
         push_entry(&mut parsed, &label, entry);
     }
@@ -126,7 +124,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{assert_password_errors, check_file, input, read};
 
     #[test]
     fn corpus_files() {
@@ -139,18 +137,7 @@ mod tests {
         let Some(bytes) = read("authy/authy_encrypted.xml") else {
             return;
         };
-        let input = Input {
-            bytes: &bytes,
-            file_name: None,
-        };
-        assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        assert!(matches!(
-            parse(&input, Some("nottest")),
-            Err(ImportError::WrongPassword)
-        ));
+        assert_password_errors(parse, &input(&bytes), &["nottest"]);
     }
 
     #[test]
@@ -161,15 +148,7 @@ mod tests {
                 json.replace('"', "&quot;")
             )
         };
-        let run = |s: String| {
-            parse(
-                &Input {
-                    bytes: s.as_bytes(),
-                    file_name: None,
-                },
-                Some("pw"),
-            )
-        };
+        let run = |s: String| parse(&input(s.as_bytes()), Some("pw"));
         assert!(run(wrap("{}")).is_err());
         assert!(run(wrap("[{")).is_err());
         let p = run(wrap(r#"[{"decryptedSecret":"A1","originalName":"X:y"},{"decryptedSecret":"JBSWY3DPEHPK3PXP","digits":99}]"#)).unwrap();

@@ -2,7 +2,7 @@
 //! secret are hex strings XOR-masked with a fixed key (`AUTHENTICATOR_CREDENTIALS_ENCRYPTION_TYPE`
 //! = `MASK`); unmasked, the secret is the hex text of a 20-byte TOTP key (SHA-1, 8 digits, 30 s).
 
-use super::parse_util::{self, account, contains, push_entry};
+use super::common::{self, contains, push_entry, unchecked_account};
 use super::{Format, ImportError, Input, Parsed, android_prefs};
 use crate::account::{Algorithm, OtpKind, OtpParams};
 
@@ -49,7 +49,7 @@ fn unmask(hex: &str) -> Result<Vec<u8>, String> {
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let prefs = android_prefs::strings(parse_util::text(input, NAME)?, NAME)?;
+    let prefs = android_prefs::strings(common::require_text(input, NAME)?, NAME)?;
     let get = |k: &str| {
         prefs
             .iter()
@@ -65,7 +65,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         });
     }
     let secret_hex = get("AUTHENTICATOR_DEVICE_SECRET")
-        .ok_or_else(|| parse_util::malformed(NAME, "no device secret in the file"))?;
+        .ok_or_else(|| common::malformed(NAME, "no device secret in the file"))?;
     let serial = get("AUTHENTICATOR_SERIAL").unwrap_or("");
     let mut parsed = Parsed::default();
     let serial = unmask(serial).and_then(|b| {
@@ -76,18 +76,13 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         let serial = serial?;
         let hex = String::from_utf8(unmask(secret_hex)?)
             .map_err(|_| "the device secret does not unmask to hex text".to_string())?;
-        let secret = parse_util::secret_from_hex(&hex)?;
+        let secret = common::secret_from_hex(&hex)?;
         let params = OtpParams {
             kind: OtpKind::Totp { period: 30 },
             algorithm: Algorithm::Sha1,
             digits: 8,
         };
-        Ok(account(
-            "Battle.net".into(),
-            parse_util::clean_text(&serial)?,
-            secret,
-            params,
-        ))
+        unchecked_account("Battle.net", &serial, secret, params)
     })();
     push_entry(&mut parsed, &label, entry);
     Ok(parsed)
@@ -96,7 +91,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -108,14 +103,7 @@ mod tests {
             "<?xml version='1.0'?><map><string name=\"{PREFIX}AUTHENTICATOR_DEVICE_SECRET\">{secret}</string>\
              <string name=\"{PREFIX}AUTHENTICATOR_SERIAL\">{serial}</string></map>"
         );
-        parse(
-            &Input {
-                bytes: x.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap()
+        parse(&input(x.as_bytes()), None).unwrap()
     }
 
     #[test]
@@ -126,13 +114,7 @@ mod tests {
         assert_eq!(run("00", "").skipped.len(), 1);
         let x = "<map><string name=\"com.blizzard.messenger.AUTHENTICATOR_CREDENTIALS_ENCRYPTION_TYPE\">KEYSTORE</string></map>";
         assert!(matches!(
-            parse(
-                &Input {
-                    bytes: x.as_bytes(),
-                    file_name: None
-                },
-                None
-            ),
+            parse(&input(x.as_bytes()), None),
             Err(ImportError::Unsupported { .. })
         ));
     }

@@ -175,13 +175,7 @@ fn account(item: &Item<'_>, totp: &str) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(t: &str) -> Input<'_> {
-        Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn json_kinds_of_totp() {

@@ -1,6 +1,13 @@
 //! Helpers every importer shares: input limits, lenient secret decoding, parameter checks and the
 //! collector that turns per-entry results into [`Parsed`] (accounts or skipped-with-reason).
 //!
+//! Two families live here. The first half (the JSON export importers: Aegis, 2FAS, andOTP, ...)
+//! checks parameters into per-entry reasons and gathers entries with [`Collector`]. The app-data
+//! importers (FreeOTP, Authy, Steam, Duo, app databases, ...) build accounts with
+//! `unchecked_account`, read secrets with the bounded `secret_from_*` decoders (strict Base32) and
+//! let `push_entry` validate them. Where the two differ (lenient vs strict Base32, an entry limit
+//! that errors vs one that skips) the difference is deliberate and documented on each function.
+//!
 //! Reasons and labels never contain secrets.
 
 use serde_json::Value;
@@ -14,6 +21,10 @@ pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 10_000;
 /// Longest secret accepted, in characters of its text form (real ones are under 200).
 pub const MAX_SECRET_CHARS: usize = 1024;
+/// Longest decoded secret the app-data importers accept, in bytes (real secrets are 10–64 bytes).
+pub(crate) const MAX_SECRET_BYTES: usize = 1024;
+/// Longest issuer or name the app-data importers accept, in characters.
+pub(crate) const MAX_TEXT_CHARS: usize = 1024;
 
 /// Rejects inputs above [`MAX_INPUT_BYTES`].
 pub fn check_size(input: &Input<'_>, format: &'static str) -> Result<(), ImportError> {
@@ -24,6 +35,15 @@ pub fn check_size(input: &Input<'_>, format: &'static str) -> Result<(), ImportE
         ));
     }
     Ok(())
+}
+
+/// The input's bytes, refused (as [`check_size`] does) when larger than [`MAX_INPUT_BYTES`].
+pub(crate) fn bounded<'a>(
+    input: &Input<'a>,
+    format: &'static str,
+) -> Result<&'a [u8], ImportError> {
+    check_size(input, format)?;
+    Ok(input.bytes)
 }
 
 /// Shorthand for [`ImportError::Malformed`].
@@ -41,6 +61,28 @@ pub fn text<'a>(input: &Input<'a>) -> Option<&'a str> {
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(input.bytes);
     std::str::from_utf8(bytes).ok()
+}
+
+/// The input as UTF-8 text (see [`text`]) for a parser: too large or not UTF-8 is `Malformed`.
+pub(crate) fn require_text<'a>(
+    input: &Input<'a>,
+    format: &'static str,
+) -> Result<&'a str, ImportError> {
+    check_size(input, format)?;
+    text(input).ok_or_else(|| malformed(format, "file is not UTF-8 text"))
+}
+
+/// For sniffers of JSON files: bytes within [`MAX_INPUT_BYTES`] that start (after white space)
+/// with `open` (`b"{"` or `b"["`) and contain every marker (e.g. `b"\"otpGenerator\""`).
+pub(crate) fn looks_like_json_with(bytes: &[u8], open: &[u8], markers: &[&[u8]]) -> bool {
+    bytes.len() <= MAX_INPUT_BYTES
+        && bytes.trim_ascii_start().starts_with(open)
+        && markers.iter().all(|m| contains(bytes, m))
+}
+
+/// True when `haystack` contains `needle` (a byte search for sniffers).
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// True for UTF-8 text without control characters other than tab, CR and LF.
@@ -72,6 +114,13 @@ pub fn parse_json(input: &Input<'_>, format: &'static str) -> Result<Value, Impo
         // serde_json's messages hold only positions and categories, never input text.
         malformed(format, format!("invalid JSON ({})", e.classify_name()))
     })
+}
+
+/// Parses JSON text found inside a file (e.g. an XML preference value), with a `Malformed` error
+/// naming the format. serde_json bounds nesting at 128 levels and its messages hold only
+/// positions and categories, never input text.
+pub(crate) fn parse_json_str(text: &str, format: &'static str) -> Result<Value, ImportError> {
+    serde_json::from_str(text).map_err(|e| malformed(format, format!("invalid JSON: {e}")))
 }
 
 trait ClassifyName {
@@ -106,6 +155,39 @@ pub fn int_of(v: &Value, key: &str) -> Option<i64> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
+}
+
+/// An integer field like [`int_of`], except that an integral float (`30.0`) counts and a number
+/// beyond `i64` is `None` rather than `i64::MAX` (the app-data importers then use their default).
+pub(crate) fn lenient_int_of(v: &Value, key: &str) -> Option<i64> {
+    match v.get(key)? {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The `id_key` → `name_key` string pairs of the objects in the list at `list_key` (group or
+/// category tables); objects missing either are left out, and no list is an empty map.
+pub(crate) fn names_by_id<'a>(
+    v: &'a Value,
+    list_key: &str,
+    id_key: &str,
+    name_key: &str,
+) -> std::collections::HashMap<&'a str, &'a str> {
+    v.get(list_key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|g| Some((str_of(g, id_key)?, str_of(g, name_key)?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A boolean field given as JSON bool, 0/1 or "true"/"false".
@@ -144,6 +226,78 @@ pub fn secret_from_base32(text: &str) -> Result<Secret, String> {
     }
 }
 
+/// Strict Base32 (as [`Secret::from_base32`]: trailing bits must be zero), bounded: what the
+/// app-data importers accept, unlike the lenient [`secret_from_base32`].
+pub(crate) fn strict_secret_from_base32(text: &str) -> Result<Secret, String> {
+    if text.len() > MAX_SECRET_BYTES * 2 {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    Secret::from_base32(text).map_err(|e| e.to_string())
+}
+
+/// A secret from raw bytes, bounded by [`MAX_SECRET_BYTES`].
+pub(crate) fn secret_from_bytes(bytes: Vec<u8>) -> Result<Secret, String> {
+    if bytes.is_empty() {
+        return Err("the secret is empty".into());
+    }
+    if bytes.len() > MAX_SECRET_BYTES {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    Ok(Secret::new(bytes))
+}
+
+/// A secret from standard Base64 (padding optional), bounded.
+pub(crate) fn secret_from_base64(text: &str) -> Result<Secret, String> {
+    if text.len() > MAX_SECRET_BYTES * 2 {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    let t = text.trim().trim_end_matches('=');
+    let bytes = data_encoding::BASE64_NOPAD
+        .decode(t.as_bytes())
+        .map_err(|_| "the secret is not valid Base64".to_string())?;
+    secret_from_bytes(bytes)
+}
+
+/// A secret from hexadecimal text (either case), bounded.
+pub(crate) fn secret_from_hex(text: &str) -> Result<Secret, String> {
+    if text.len() > MAX_SECRET_BYTES * 2 {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(text.trim().as_bytes())
+        .map_err(|_| "the secret is not valid hexadecimal".to_string())?;
+    secret_from_bytes(bytes)
+}
+
+/// A secret from a JSON array of Java (signed) bytes, as FreeOTP stores it.
+pub(crate) fn secret_from_signed_bytes(v: Option<&Value>) -> Result<Secret, String> {
+    let arr = v
+        .and_then(|v| v.as_array())
+        .ok_or_else(|| "the secret is missing".to_string())?;
+    if arr.len() > MAX_SECRET_BYTES {
+        return Err(format!(
+            "the secret is longer than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(arr.len());
+    for b in arr {
+        let n = b
+            .as_i64()
+            .filter(|n| (-128..=255).contains(n))
+            .ok_or_else(|| "the secret is not a byte array".to_string())?;
+        bytes.push(n as u8);
+    }
+    secret_from_bytes(bytes)
+}
+
 fn lenient_base32() -> data_encoding::Encoding {
     let mut spec = data_encoding::Specification::new();
     spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
@@ -175,6 +329,96 @@ pub fn period(v: i64) -> Result<u32, String> {
 /// An HOTP counter from a file value.
 pub fn counter(v: i64) -> Result<u64, String> {
     u64::try_from(v).map_err(|_| format!("negative HOTP counter ({v})"))
+}
+
+/// Digits for the app-data importers: absent is `default`; out of range becomes an invalid 0,
+/// which [`push_entry`]'s validation then reports.
+pub(crate) fn digits_or(n: Option<i64>, default: u8) -> u8 {
+    match n {
+        None => default,
+        Some(n) => u8::try_from(n).unwrap_or(0),
+    }
+}
+
+/// A period in seconds for the app-data importers: absent is `default`; out of range becomes an
+/// invalid 0.
+pub(crate) fn period_or(n: Option<i64>, default: u32) -> u32 {
+    match n {
+        None => default,
+        Some(n) => u32::try_from(n).unwrap_or(0),
+    }
+}
+
+/// An HOTP counter for the app-data importers: absent is 0, negative is refused.
+pub(crate) fn counter_or_zero(n: Option<i64>) -> Result<u64, String> {
+    match n {
+        None => Ok(0),
+        Some(n) => u64::try_from(n).map_err(|_| "the HOTP counter is negative".to_string()),
+    }
+}
+
+/// A label or issuer checked for length ([`MAX_TEXT_CHARS`]); control characters are dropped.
+pub(crate) fn clean_text(s: &str) -> Result<String, String> {
+    if s.chars().count() > MAX_TEXT_CHARS {
+        return Err(format!("a name longer than {MAX_TEXT_CHARS} characters"));
+    }
+    Ok(s.chars().filter(|c| !c.is_control()).collect())
+}
+
+/// An account with these parameters and empty metadata, its issuer and name checked by
+/// [`clean_text`] (in that order); its parameters are not yet validated ([`push_entry`] does it).
+pub(crate) fn unchecked_account(
+    issuer: &str,
+    name: &str,
+    secret: Secret,
+    params: OtpParams,
+) -> Result<Account, String> {
+    let (issuer, name) = (clean_text(issuer)?, clean_text(name)?);
+    Ok(Account {
+        params,
+        ..Account::totp(issuer, name, secret)
+    })
+}
+
+/// Adds `entry` to `parsed` when it is valid and within [`MAX_ENTRIES`], or records why not.
+/// Unlike [`Collector`], entries past the limit are skipped with a reason, not an error.
+pub(crate) fn push_entry(parsed: &mut Parsed, label: &str, entry: Result<Account, String>) {
+    let label = if label.chars().count() > 80 {
+        let mut s: String = label.chars().take(80).collect();
+        s.push('…');
+        s
+    } else {
+        label.to_string()
+    };
+    let reason = match entry {
+        Ok(_) if parsed.accounts.len() >= MAX_ENTRIES => {
+            format!("more than {MAX_ENTRIES} entries in one file")
+        }
+        Ok(account) => match account.validate() {
+            Ok(()) => {
+                parsed.accounts.push(account);
+                return;
+            }
+            Err(e) => e.to_string(),
+        },
+        Err(reason) => reason,
+    };
+    parsed.skipped.push(Skipped { label, reason });
+}
+
+/// Adds the account of an `otpauth://` or `steam://` URI ([`crate::uri::parse`]) with
+/// [`push_entry`], labelled by the account; a URI that does not parse is skipped under `label`.
+pub(crate) fn push_uri_entry(parsed: &mut Parsed, label: String, uri: &str) {
+    match crate::uri::parse(uri) {
+        Ok(account) => {
+            let l = account.label();
+            push_entry(parsed, &l, Ok(account));
+        }
+        Err(e) => parsed.skipped.push(Skipped {
+            label,
+            reason: e.to_string(),
+        }),
+    }
 }
 
 /// Builds an account and checks it can produce codes.
@@ -256,6 +500,27 @@ impl Collector {
                 self.format,
                 format!("{n} entries (at most {MAX_ENTRIES} are accepted)"),
             ));
+        }
+        Ok(())
+    }
+
+    /// Checks `entries.len()` against [`MAX_ENTRIES`], then records `account(entry)` for each
+    /// entry of a JSON list, labelled by its `issuer_key` and `name_key` fields (see [`label`]).
+    pub(crate) fn push_entries(
+        &mut self,
+        entries: &[Value],
+        issuer_key: &str,
+        name_key: &str,
+        account: impl Fn(&Value) -> Result<Account, String>,
+    ) -> Result<(), ImportError> {
+        self.check_count(entries.len())?;
+        for (i, e) in entries.iter().enumerate() {
+            let label = label(
+                str_of(e, issuer_key).unwrap_or_default(),
+                str_of(e, name_key).unwrap_or_default(),
+                i,
+            );
+            self.push(label, account(e));
         }
         Ok(())
     }

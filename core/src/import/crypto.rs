@@ -34,12 +34,35 @@ pub fn aes256gcm_open(
     ct_and_tag: &[u8],
     aad: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    let key = aead::UnboundKey::new(&aead::AES_256_GCM, key)
-        .map_err(|_| CryptoError::Params("AES-256 key must be 32 bytes".into()))?;
+    if key.len() != 32 {
+        return Err(CryptoError::Params("AES-256 key must be 32 bytes".into()));
+    }
+    aes_gcm_open(key, nonce, ct_and_tag, aad)
+}
+
+/// Decrypts AES-GCM with a 128- or 256-bit key (chosen by the key's length) and a 96-bit nonce
+/// (FreeOTP 2 wraps secrets with either); `ct_and_tag` is the ciphertext followed by the tag.
+pub(crate) fn aes_gcm_open(
+    key: &[u8],
+    nonce: &[u8],
+    ct_and_tag: &[u8],
+    aad: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let alg = match key.len() {
+        16 => &aead::AES_128_GCM,
+        32 => &aead::AES_256_GCM,
+        _ => {
+            return Err(CryptoError::Params(
+                "AES-GCM key must be 16 or 32 bytes".into(),
+            ));
+        }
+    };
+    let key = aead::UnboundKey::new(alg, key)
+        .map_err(|_| CryptoError::Params("AES-GCM key must be 16 or 32 bytes".into()))?;
     let key = aead::LessSafeKey::new(key);
     let nonce = aead::Nonce::try_assume_unique_for_key(nonce)
         .map_err(|_| CryptoError::Params("AES-GCM nonce must be 12 bytes".into()))?;
-    if ct_and_tag.len() < aead::AES_256_GCM.tag_len() {
+    if ct_and_tag.len() < alg.tag_len() {
         return Err(CryptoError::Params(
             "ciphertext shorter than its tag".into(),
         ));
@@ -56,10 +79,12 @@ pub fn aes256gcm_open(
 /// PBKDF2 hash functions importers meet.
 #[derive(Debug, Clone, Copy)]
 pub enum Pbkdf2Hash {
-    /// HMAC-SHA1 (andOTP, Stratum legacy).
+    /// HMAC-SHA1 (andOTP, Stratum legacy, Authy, FreeOTP 2).
     Sha1,
-    /// HMAC-SHA256 (2FAS).
+    /// HMAC-SHA256 (2FAS, FreeOTP 2).
     Sha256,
+    /// HMAC-SHA512 (FreeOTP 2).
+    Sha512,
 }
 
 /// PBKDF2 with a bounded iteration count, 32-byte output.
@@ -79,6 +104,7 @@ pub fn pbkdf2(
     let alg = match hash {
         Pbkdf2Hash::Sha1 => ring::pbkdf2::PBKDF2_HMAC_SHA1,
         Pbkdf2Hash::Sha256 => ring::pbkdf2::PBKDF2_HMAC_SHA256,
+        Pbkdf2Hash::Sha512 => ring::pbkdf2::PBKDF2_HMAC_SHA512,
     };
     let mut out = Zeroizing::new([0u8; 32]);
     ring::pbkdf2::derive(alg, iterations, salt, password, &mut out[..]);
@@ -163,6 +189,15 @@ pub fn aes256cbc_decrypt(
         .map_err(|_| CryptoError::Auth)
 }
 
+/// AES-256-CBC with PKCS#7 padding and an all-zero IV (Authy, TOTP Authenticator). `None` when
+/// the length or padding is wrong — with these formats, the sign of a wrong password.
+pub(crate) fn aes256cbc_zero_iv_decrypt(key: &[u8; 32], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    if ct.is_empty() || !ct.len().is_multiple_of(16) {
+        return None;
+    }
+    aes256cbc_decrypt(key, &[0u8; 16], ct).ok()
+}
+
 /// Opens a libsodium `crypto_secretstream_xchacha20poly1305` stream whose whole plaintext is one
 /// or more chunks of at most `chunk_len` ciphertext bytes each (Ente writes a single chunk).
 pub fn secretstream_open(
@@ -233,6 +268,57 @@ mod tests {
             aes256gcm_open(&[0; 31], &[0; 12], &[0; 20], b""),
             Err(CryptoError::Params(_))
         ));
+    }
+
+    #[test]
+    fn gcm_takes_128_and_256_bit_keys_by_length() {
+        let key =
+            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, &[7; 16]).unwrap());
+        let mut ct = b"wrapped".to_vec();
+        key.seal_in_place_append_tag(
+            aead::Nonce::assume_unique_for_key([1; 12]),
+            aead::Aad::from(b"HmacSHA1"),
+            &mut ct,
+        )
+        .unwrap();
+        assert_eq!(
+            &aes_gcm_open(&[7; 16], &[1; 12], &ct, b"HmacSHA1").unwrap()[..],
+            b"wrapped"
+        );
+        assert_eq!(
+            aes_gcm_open(&[7; 16], &[1; 12], &ct, b"AES"),
+            Err(CryptoError::Auth)
+        );
+        // aes256gcm_open keeps refusing a 16-byte key.
+        assert!(matches!(
+            aes256gcm_open(&[7; 16], &[1; 12], &ct, b"HmacSHA1"),
+            Err(CryptoError::Params(_))
+        ));
+        let ct = aes256gcm_seal_for_tests(&[9; 32], &[2; 12], b"x", b"");
+        assert_eq!(
+            &aes_gcm_open(&[9; 32], &[2; 12], &ct, b"").unwrap()[..],
+            b"x"
+        );
+        assert!(matches!(
+            aes_gcm_open(&[9; 24], &[2; 12], &ct, b""),
+            Err(CryptoError::Params(_))
+        ));
+    }
+
+    #[test]
+    fn pbkdf2_sha512_vector() {
+        // PBKDF2-HMAC-SHA512("password", "salt", 1 iteration), first 32 bytes of the 64.
+        let k = pbkdf2(Pbkdf2Hash::Sha512, b"password", b"salt", 1).unwrap();
+        assert_eq!(
+            data_encoding::HEXLOWER.encode(&k[..]),
+            "867f70cf1ade02cff3752599a3a53dc4af34c7a669815ae5d513554e1c8cf252"
+        );
+    }
+
+    #[test]
+    fn cbc_zero_iv_refuses_bad_lengths() {
+        assert!(aes256cbc_zero_iv_decrypt(&[1; 32], &[]).is_none());
+        assert!(aes256cbc_zero_iv_decrypt(&[1; 32], &[3; 17]).is_none());
     }
 
     #[test]

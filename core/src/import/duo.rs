@@ -4,8 +4,8 @@
 //! Duo's counter quirk: the file's counter is kept as it is (the corpus' `duo.json` holds 3 and
 //! expects 3; Aegis' own test overwrites it, which hid the value). Duo stores no issuer.
 
-use super::parse_util::{
-    self, account, contains, int_field, push_entry, secret_from_base32, str_field,
+use super::common::{
+    self, lenient_int_of, push_entry, strict_secret_from_base32, unchecked_account,
 };
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -21,20 +21,17 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    let b = input.bytes;
-    b.len() <= parse_util::MAX_INPUT_BYTES
-        && b.trim_ascii_start().starts_with(b"[")
-        && contains(b, b"\"otpGenerator\"")
+    common::looks_like_json_with(input.bytes, b"[", &[b"\"otpGenerator\""])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let v = parse_util::json(parse_util::text(input, NAME)?, NAME)?;
+    let v = common::parse_json_str(common::require_text(input, NAME)?, NAME)?;
     let list = v
         .as_array()
-        .ok_or_else(|| parse_util::malformed(NAME, "expected a JSON array of accounts"))?;
+        .ok_or_else(|| common::malformed(NAME, "expected a JSON array of accounts"))?;
     let mut parsed = Parsed::default();
     for (i, acc) in list.iter().enumerate() {
-        let name = str_field(acc, "name");
+        let name = common::str_of(acc, "name").unwrap_or_default();
         let label = if name.is_empty() {
             format!("account {}", i + 1)
         } else {
@@ -45,10 +42,12 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 .get("otpGenerator")
                 .filter(|g| g.is_object())
                 .ok_or_else(|| "no OTP generator (a Duo push-only account)".to_string())?;
-            let secret = secret_from_base32(str_field(generator, "otpSecret"))?;
+            let secret = strict_secret_from_base32(
+                common::str_of(generator, "otpSecret").unwrap_or_default(),
+            )?;
             let kind = match generator.get("counter") {
                 Some(c) if !c.is_null() => OtpKind::Hotp {
-                    counter: parse_util::counter(int_field(generator, "counter"))?,
+                    counter: common::counter_or_zero(lenient_int_of(generator, "counter"))?,
                 },
                 _ => OtpKind::Totp { period: 30 },
             };
@@ -56,12 +55,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 kind,
                 ..OtpParams::default()
             };
-            Ok(account(
-                String::new(),
-                parse_util::clean_text(name)?,
-                secret,
-                params,
-            ))
+            unchecked_account("", name, secret, params)
         })();
         push_entry(&mut parsed, &label, entry);
     }
@@ -71,7 +65,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -84,14 +78,7 @@ mod tests {
                     {"name":"b"},
                     {"name":"c","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP","counter":-4}},
                     {"name":"d","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP","counter":"7"}}]"#;
-        let p = parse(
-            &Input {
-                bytes: s.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(s.as_bytes()), None).unwrap();
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].params.kind, OtpKind::Hotp { counter: 7 });
         let reasons: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();

@@ -137,13 +137,7 @@ fn apply_code_display(a: &mut Account) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(t: &str) -> Input<'_> {
-        Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn code_display_maps_to_note_tags_and_pin() {

@@ -10,7 +10,7 @@
 //!
 //! The token JSON is shared with FreeOTP+ ([`super::freeotp_plus`]) and FreeOTP 2 metadata.
 
-use super::parse_util::{self, account, contains, int_field, push_entry, str_field};
+use super::common::{self, contains, lenient_int_of, push_entry, unchecked_account};
 use super::{Format, ImportError, Input, Parsed, android_prefs};
 use crate::account::{Account, Algorithm, OtpKind, OtpParams, Secret};
 
@@ -36,19 +36,19 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 
 /// Reads a FreeOTP-style `tokens.xml` (also FreeOTP+'s internal file).
 pub(crate) fn parse_prefs(input: &Input<'_>, format: &'static str) -> Result<Parsed, ImportError> {
-    let prefs = android_prefs::strings(parse_util::text(input, format)?, format)?;
+    let prefs = android_prefs::strings(common::require_text(input, format)?, format)?;
     let mut parsed = Parsed::default();
     for (key, value) in prefs.iter().filter(|(k, _)| k != "tokenOrder") {
         let entry = serde_json::from_str::<serde_json::Value>(value)
             .map_err(|_| "the token is not valid JSON".to_string())
             .and_then(|token| {
-                let secret = parse_util::secret_from_signed_bytes(token.get("secret"))?;
+                let secret = common::secret_from_signed_bytes(token.get("secret"))?;
                 token_account(&token, secret)
             });
         push_entry(&mut parsed, key, entry);
     }
     if parsed.accounts.is_empty() && parsed.skipped.is_empty() {
-        return Err(parse_util::malformed(format, "no tokens in the file"));
+        return Err(common::malformed(format, "no tokens in the file"));
     }
     Ok(parsed)
 }
@@ -57,44 +57,49 @@ pub(crate) fn parse_prefs(input: &Input<'_>, format: &'static str) -> Result<Par
 pub(crate) fn token_account(token: &serde_json::Value, secret: Secret) -> Result<Account, String> {
     let first = |keys: &[&str]| {
         keys.iter()
-            .map(|k| str_field(token, k))
+            .map(|k| common::str_of(token, k).unwrap_or_default())
             .find(|s| !s.is_empty())
             .unwrap_or("")
     };
-    let issuer = parse_util::clean_text(first(&["issuerAlt", "issuerExt", "issuerInt"]))?;
-    let name = parse_util::clean_text(first(&["labelAlt", "label"]))?;
+    let issuer = common::clean_text(first(&["issuerAlt", "issuerExt", "issuerInt"]))?;
+    let name = common::clean_text(first(&["labelAlt", "label"]))?;
     let algorithm = match token.get("algo").and_then(|a| a.as_str()) {
         None => Algorithm::Sha1,
         Some(a) => a
             .parse::<Algorithm>()
             .map_err(|_| "unsupported algorithm (expected SHA1, SHA256 or SHA512)".to_string())?,
     };
-    let kind = match str_field(token, "type").to_ascii_uppercase().as_str() {
+    let kind = match common::str_of(token, "type")
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+        .as_str()
+    {
         "TOTP" | "" => OtpKind::Totp {
-            period: parse_util::period(int_field(token, "period"), 30),
+            period: common::period_or(lenient_int_of(token, "period"), 30),
         },
         "HOTP" => OtpKind::Hotp {
-            counter: parse_util::counter(int_field(token, "counter"))?,
+            counter: common::counter_or_zero(lenient_int_of(token, "counter"))?,
         },
         _ => return Err("unsupported token type".into()),
     };
-    let digits = parse_util::digits(int_field(token, "digits"), 6);
-    Ok(account(
-        issuer,
-        name,
+    let digits = common::digits_or(lenient_int_of(token, "digits"), 6);
+    // Already clean: cleaning again changes nothing.
+    unchecked_account(
+        &issuer,
+        &name,
         secret,
         OtpParams {
             kind,
             algorithm,
             digits,
         },
-    ))
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -117,29 +122,13 @@ mod tests {
             t("not json"),
             t(r#"{"secret":[-1,2,3,4,5,6,7,8,9,10],"type":"HOTP","counter":5,"labelAlt":"me"}"#),
         );
-        let p = parse(
-            &Input {
-                bytes: x.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(x.as_bytes()), None).unwrap();
         assert_eq!(p.skipped.len(), 4, "{:?}", p.skipped);
         assert!(p.skipped[0].reason.contains("period"));
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].name, "me");
         assert_eq!(p.accounts[0].secret.as_bytes()[0], 255);
         assert_eq!(p.accounts[0].params.kind, OtpKind::Hotp { counter: 5 });
-        assert!(
-            parse(
-                &Input {
-                    bytes: b"<map/>",
-                    file_name: None
-                },
-                None
-            )
-            .is_err()
-        );
+        assert!(parse(&input(b"<map/>"), None).is_err());
     }
 }

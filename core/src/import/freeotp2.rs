@@ -11,17 +11,17 @@
 
 use std::num::NonZeroU32;
 
-use ring::aead;
 use zeroize::Zeroizing;
 
-use super::parse_util::{self, push_entry, str_field};
+use super::common::{self, push_entry};
+use super::crypto::{self, Pbkdf2Hash};
 use super::{Format, ImportError, Input, Parsed, freeotp, java_ser};
 use crate::account::Secret;
 
 const NAME: &str = "FreeOTP 2";
 /// More PBKDF2 iterations than this is refused (FreeOTP uses 100 000): a hostile file must not
 /// keep the importer busy for minutes.
-const MAX_ITERATIONS: u32 = 10_000_000;
+const MAX_ITERATIONS: u32 = crypto::MAX_PBKDF2_ITERATIONS;
 
 /// The registry entry.
 pub(crate) const FORMAT: Format = Format {
@@ -32,7 +32,7 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    java_ser::looks_like(input.bytes) && parse_util::contains(input.bytes, b"masterKey")
+    java_ser::looks_like(input.bytes) && common::contains(input.bytes, b"masterKey")
 }
 
 /// A JSON array of Java signed bytes, bounded.
@@ -52,7 +52,7 @@ fn signed_bytes(v: Option<&serde_json::Value>, max: usize) -> Option<Vec<u8>> {
 
 /// The 12-byte GCM nonce from `mParameters` (DER `SEQUENCE { OCTET STRING, INTEGER tagBits }`
 /// or a bare `OCTET STRING`), requiring a 128-bit tag.
-fn gcm_nonce(der: &[u8]) -> Option<aead::Nonce> {
+fn gcm_nonce(der: &[u8]) -> Option<[u8; 12]> {
     let octets = |d: &[u8]| -> Option<(Vec<u8>, usize)> {
         if d.first() != Some(&0x04) {
             return None;
@@ -76,37 +76,37 @@ fn gcm_nonce(der: &[u8]) -> Option<aead::Nonce> {
         }
         _ => return None,
     };
-    aead::Nonce::try_assume_unique_for_key(&nonce).ok()
+    nonce.try_into().ok()
 }
 
 /// Decrypts an EncryptedKey JSON object with `key`; `None` when authentication fails or the
 /// object is not one ring can open.
 fn unwrap_key(enc: &serde_json::Value, key: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if !str_field(enc, "mCipher").eq_ignore_ascii_case("AES/GCM/NoPadding") {
+    if !common::str_of(enc, "mCipher")
+        .unwrap_or_default()
+        .eq_ignore_ascii_case("AES/GCM/NoPadding")
+    {
         return None;
     }
-    let alg = match key.len() {
-        16 => &aead::AES_128_GCM,
-        32 => &aead::AES_256_GCM,
-        _ => return None,
-    };
-    let mut ct = Zeroizing::new(signed_bytes(enc.get("mCipherText"), 4096)?);
+    let ct = signed_bytes(enc.get("mCipherText"), 4096)?;
     let nonce = gcm_nonce(&signed_bytes(enc.get("mParameters"), 64)?)?;
-    let aad = aead::Aad::from(str_field(enc, "mToken").as_bytes().to_vec());
-    let k = aead::LessSafeKey::new(aead::UnboundKey::new(alg, key).ok()?);
-    let plain = k.open_in_place(nonce, aad, ct.as_mut_slice()).ok()?;
-    Some(Zeroizing::new(plain.to_vec()))
+    let aad = common::str_of(enc, "mToken").unwrap_or_default();
+    crypto::aes_gcm_open(key, &nonce, &ct, aad.as_bytes()).ok()
 }
 
 /// The master key from the `masterKey` entry and the password.
 fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    let bad = |d: &str| parse_util::malformed(NAME, d.to_string());
+    let bad = |d: &str| common::malformed(NAME, d.to_string());
     let mk: serde_json::Value =
         serde_json::from_str(json).map_err(|_| bad("the master key entry is not JSON"))?;
-    let alg = match str_field(&mk, "mAlgorithm").to_ascii_uppercase().as_str() {
-        "PBKDF2WITHHMACSHA1" => ring::pbkdf2::PBKDF2_HMAC_SHA1,
-        "PBKDF2WITHHMACSHA256" => ring::pbkdf2::PBKDF2_HMAC_SHA256,
-        "PBKDF2WITHHMACSHA512" => ring::pbkdf2::PBKDF2_HMAC_SHA512,
+    let hash = match common::str_of(&mk, "mAlgorithm")
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "PBKDF2WITHHMACSHA1" => Pbkdf2Hash::Sha1,
+        "PBKDF2WITHHMACSHA256" => Pbkdf2Hash::Sha256,
+        "PBKDF2WITHHMACSHA512" => Pbkdf2Hash::Sha512,
         _ => {
             return Err(ImportError::Unsupported {
                 format: NAME,
@@ -114,7 +114,7 @@ fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
             });
         }
     };
-    let iterations = parse_util::int_field(&mk, "mIterations")
+    let iterations = common::lenient_int_of(&mk, "mIterations")
         .and_then(|n| u32::try_from(n).ok())
         .and_then(NonZeroU32::new)
         .ok_or_else(|| bad("bad iteration count"))?;
@@ -128,21 +128,22 @@ fn master_key(json: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
     let enc = mk
         .get("mEncryptedKey")
         .ok_or_else(|| bad("no encrypted master key"))?;
-    let mut kek = Zeroizing::new([0u8; 32]);
-    ring::pbkdf2::derive(alg, iterations, &salt, password.as_bytes(), kek.as_mut());
-    unwrap_key(enc, kek.as_ref()).ok_or(ImportError::WrongPassword)
+    // The count was checked above, so this cannot fail on it.
+    let kek = crypto::pbkdf2(hash, password.as_bytes(), &salt, iterations.get())
+        .map_err(|_| bad("bad iteration count"))?;
+    unwrap_key(enc, &kek[..]).ok_or(ImportError::WrongPassword)
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
-    let bytes = parse_util::bounded(input, NAME)?;
+    let bytes = common::bounded(input, NAME)?;
     let map =
-        java_ser::read_string_map(bytes).map_err(|e| parse_util::malformed(NAME, e.to_string()))?;
+        java_ser::read_string_map(bytes).map_err(|e| common::malformed(NAME, e.to_string()))?;
     let get = |k: &str| {
         map.iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.as_str())
     };
-    let mk_json = get("masterKey").ok_or_else(|| parse_util::malformed(NAME, "no master key"))?;
+    let mk_json = get("masterKey").ok_or_else(|| common::malformed(NAME, "no master key"))?;
     let password = password.ok_or(ImportError::PasswordRequired)?;
     let master = master_key(mk_json, password)?;
     let mut parsed = Parsed::default();
@@ -165,13 +166,16 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
         let meta: Option<serde_json::Value> = serde_json::from_str(meta_json).ok();
         let label = meta
             .as_ref()
-            .map(
-                |m| match (str_field(m, "issuerExt"), str_field(m, "label")) {
+            .map(|m| {
+                match (
+                    common::str_of(m, "issuerExt").unwrap_or_default(),
+                    common::str_of(m, "label").unwrap_or_default(),
+                ) {
                     ("", l) => l.to_string(),
                     (i, "") => i.to_string(),
                     (i, l) => format!("{i}:{l}"),
-                },
-            )
+                }
+            })
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| "token".to_string());
         let entry = (|| {
@@ -187,7 +191,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
                 .ok_or_else(|| "the secret entry is malformed".to_string())?;
             let raw = unwrap_key(&enc, &master)
                 .ok_or_else(|| "the secret could not be decrypted".to_string())?;
-            let secret: Secret = parse_util::secret_from_bytes(raw.to_vec())?;
+            let secret: Secret = common::secret_from_bytes(raw.to_vec())?;
             freeotp::token_account(meta, secret)
         })();
         push_entry(&mut parsed, &label, entry);
@@ -198,7 +202,7 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{assert_password_errors, check_file, input, read};
 
     #[test]
     fn corpus_files() {
@@ -212,24 +216,9 @@ mod tests {
         let Some(bytes) = read("freeotp/freeotp_v2_api23.xml") else {
             return;
         };
-        let input = Input {
-            bytes: &bytes,
-            file_name: None,
-        };
+        assert_password_errors(parse, &input(&bytes), &["nope"]);
         assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        assert!(matches!(
-            parse(&input, Some("nope")),
-            Err(ImportError::WrongPassword)
-        ));
-        let cut = Input {
-            bytes: &bytes[..bytes.len() - 10],
-            file_name: None,
-        };
-        assert!(matches!(
-            parse(&cut, Some("test")),
+            parse(&input(&bytes[..bytes.len() - 10]), Some("test")),
             Err(ImportError::Malformed { .. })
         ));
     }

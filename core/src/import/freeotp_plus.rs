@@ -2,7 +2,7 @@
 //! internal `tokens.xml` (the FreeOTP 1.x layout, read by [`super::freeotp`]).
 //! HOTP counters are kept as stored, as for FreeOTP 1.x.
 
-use super::parse_util::{self, contains, push_entry, str_field};
+use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, android_prefs, freeotp};
 
 const NAME: &str = "FreeOTP+";
@@ -16,31 +16,30 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    let b = input.bytes;
-    b.len() <= parse_util::MAX_INPUT_BYTES
-        && b.trim_ascii_start().starts_with(b"{")
-        && contains(b, b"\"tokenOrder\"")
-        && contains(b, b"\"tokens\"")
+    common::looks_like_json_with(input.bytes, b"{", &[b"\"tokenOrder\"", b"\"tokens\""])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
     if android_prefs::looks_like(input.bytes) {
         return freeotp::parse_prefs(input, NAME);
     }
-    let v = parse_util::json(parse_util::text(input, NAME)?, NAME)?;
+    let v = common::parse_json_str(common::require_text(input, NAME)?, NAME)?;
     let tokens = v
         .get("tokens")
         .and_then(|t| t.as_array())
-        .ok_or_else(|| parse_util::malformed(NAME, "no \"tokens\" array"))?;
+        .ok_or_else(|| common::malformed(NAME, "no \"tokens\" array"))?;
     let mut parsed = Parsed::default();
     for (i, token) in tokens.iter().enumerate() {
-        let label = match (str_field(token, "issuerExt"), str_field(token, "label")) {
+        let label = match (
+            common::str_of(token, "issuerExt").unwrap_or_default(),
+            common::str_of(token, "label").unwrap_or_default(),
+        ) {
             ("", "") => format!("token {}", i + 1),
             (i, "") => i.to_string(),
             ("", l) => l.to_string(),
             (i, l) => format!("{i}:{l}"),
         };
-        let entry = parse_util::secret_from_signed_bytes(token.get("secret"))
+        let entry = common::secret_from_signed_bytes(token.get("secret"))
             .and_then(|secret| freeotp::token_account(token, secret));
         push_entry(&mut parsed, &label, entry);
     }
@@ -50,7 +49,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_files() {
@@ -60,29 +59,14 @@ mod tests {
         if let Some(bytes) =
             crate::import::test_support::read("freeotp-plus/freeotp_plus_internal.xml")
         {
-            let q = parse(
-                &Input {
-                    bytes: &bytes,
-                    file_name: None,
-                },
-                None,
-            )
-            .unwrap();
+            let q = parse(&input(&bytes), None).unwrap();
             assert_eq!(q.accounts, p.unwrap().accounts);
         }
     }
 
     #[test]
     fn hostile_inputs() {
-        let run = |s: &str| {
-            parse(
-                &Input {
-                    bytes: s.as_bytes(),
-                    file_name: None,
-                },
-                None,
-            )
-        };
+        let run = |s: &str| parse(&input(s.as_bytes()), None);
         assert!(run(r#"{"tokenOrder":[],"tokens":{}}"#).is_err());
         assert!(run(r#"{"tokenOrder":[],"tokens":[{"secret":"#).is_err());
         let p =

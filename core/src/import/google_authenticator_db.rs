@@ -3,7 +3,7 @@
 //! 1 = HOTP. The app keeps no algorithm, digits or period: every account is SHA-1, 6 digits, 30 s.
 //! `email` is often `Issuer:name`; the name is the part after the first `:`.
 
-use super::parse_util::{self, account, contains, push_entry, secret_from_base32};
+use super::common::{self, push_entry, strict_secret_from_base32, unchecked_account};
 use super::sqlite_bytes;
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -19,24 +19,12 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= parse_util::MAX_INPUT_BYTES
-        && contains(input.bytes, b"original_name")
-        && contains(input.bytes, b"CREATE TABLE accounts")
+    sqlite_bytes::sniff(input.bytes, &[b"original_name", b"CREATE TABLE accounts"])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let conn = sqlite_bytes::open(parse_util::bounded(input, NAME)?, NAME)?;
-    let cols = sqlite_bytes::table_columns(&conn, "accounts", NAME)?
-        .ok_or_else(|| parse_util::malformed(NAME, "no accounts table"))?;
-    for needed in ["email", "secret"] {
-        if !cols.iter().any(|c| c.eq_ignore_ascii_case(needed)) {
-            return Err(parse_util::malformed(
-                NAME,
-                format!("accounts table has no {needed} column"),
-            ));
-        }
-    }
+    let conn = sqlite_bytes::open(common::bounded(input, NAME)?, NAME)?;
+    let cols = sqlite_bytes::required_columns(&conn, "accounts", &["email", "secret"], NAME)?;
     let has = |c: &str| cols.iter().any(|x| x.eq_ignore_ascii_case(c));
     let col = |c: &'static str| if has(c) { c } else { "NULL" };
     let sql = format!(
@@ -44,17 +32,16 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         col("counter"),
         col("type"),
         col("issuer"),
-        parse_util::MAX_ENTRIES + 1
+        common::MAX_ENTRIES + 1
     );
-    let fail =
-        |e: rusqlite::Error| parse_util::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = sqlite_bytes::unreadable(NAME);
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let mut rows = stmt.query([]).map_err(fail)?;
     let mut parsed = Parsed::default();
     while let Some(r) = rows.next().map_err(fail)? {
         let email = sqlite_bytes::text(r, 0);
         let entry = (|| {
-            let secret = secret_from_base32(&sqlite_bytes::text(r, 1))?;
+            let secret = strict_secret_from_base32(&sqlite_bytes::text(r, 1))?;
             let (prefix, name) = match email.split_once(':') {
                 Some((p, n)) => (p.trim(), n.trim()),
                 None => ("", email.trim()),
@@ -68,7 +55,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
             let kind = match sqlite_bytes::int(r, 3).unwrap_or(0) {
                 0 => OtpKind::Totp { period: 30 },
                 1 => OtpKind::Hotp {
-                    counter: parse_util::counter(sqlite_bytes::int(r, 2))?,
+                    counter: common::counter_or_zero(sqlite_bytes::int(r, 2))?,
                 },
                 _ => return Err("unknown account type".to_string()),
             };
@@ -76,12 +63,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 kind,
                 ..OtpParams::default()
             };
-            Ok(account(
-                parse_util::clean_text(issuer)?,
-                parse_util::clean_text(name)?,
-                secret,
-                params,
-            ))
+            unchecked_account(issuer, name, secret, params)
         })();
         push_entry(&mut parsed, &email, entry);
     }
@@ -91,7 +73,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -100,43 +82,19 @@ mod tests {
 
     #[test]
     fn hostile_rows_are_skipped() {
-        let path = std::env::temp_dir().join(format!("tessera-ga-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        {
-            let c = rusqlite::Connection::open(&path).unwrap();
-            c.execute_batch(
-                "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT, original_name TEXT);
+        let bytes = sqlite_bytes::database_for_tests(
+            "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT, original_name TEXT);
                  INSERT INTO accounts (email, secret, counter, type) VALUES
                    ('a', '0189', 0, 0), ('b', 'JBSWY3DPEHPK3PXP', -1, 1),
                    ('c', 'JBSWY3DPEHPK3PXP', 0, 7), ('X:d', 'JBSWY3DPEHPK3PXP', NULL, 0);",
-            )
-            .unwrap();
-        }
-        let bytes = std::fs::read(&path).unwrap();
-        let _ = std::fs::remove_file(&path);
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        );
+        let p = parse(&input(&bytes), None).unwrap();
         assert_eq!(p.skipped.len(), 3, "{:?}", p.skipped);
         assert_eq!(
             (p.accounts[0].issuer.as_str(), p.accounts[0].name.as_str()),
             ("X", "d")
         );
         // Truncated to its first page: the accounts table's rows are gone, so an error.
-        assert!(
-            parse(
-                &Input {
-                    bytes: &bytes[..4096.min(bytes.len() - 1)],
-                    file_name: None
-                },
-                None
-            )
-            .is_err()
-        );
+        assert!(parse(&input(&bytes[..4096.min(bytes.len() - 1)]), None).is_err());
     }
 }

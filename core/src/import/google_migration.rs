@@ -63,13 +63,7 @@ pub fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, Impor
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(t: &str) -> Input<'_> {
-        Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn bad_payloads_are_errors_not_panics() {

@@ -44,15 +44,7 @@ pub fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, Impor
         })
         .unwrap_or_default();
     let mut out = Collector::new(NAME);
-    out.check_count(accounts.len())?;
-    for (i, e) in accounts.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuerName").unwrap_or_default(),
-            str_of(e, "userName").unwrap_or_default(),
-            i,
-        );
-        out.push(label, account(e, &folders));
-    }
+    out.push_entries(accounts, "issuerName", "userName", |e| account(e, &folders))?;
     Ok(out.finish())
 }
 
@@ -79,6 +71,7 @@ fn account(e: &Value, folders: &HashMap<i64, &str>) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::test_support::input;
 
     #[test]
     fn accounts_folders_and_bad_entries() {
@@ -86,10 +79,7 @@ mod tests {
           {"issuerName":"I","userName":"u","secret":"JBSWY3DPEHPK3PXP","timeStep":60,"digits":8,"algorithm":"SHA256","isFavorite":true,"folderData":{"folderId":7}},
           {"issuerName":"Z","userName":"u","secret":"JBSWY3DPEHPK3PXP","timeStep":0,"digits":6,"algorithm":"SHA1"},
           {"issuerName":"B","userName":"u","secret":"Secret1One","timeStep":30,"digits":6,"algorithm":"SHA1"}]}"#;
-        let input = Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        };
+        let input = input(t.as_bytes());
         assert!(sniff(&input));
         let p = parse(&input, None).unwrap();
         assert_eq!(p.accounts.len(), 1);

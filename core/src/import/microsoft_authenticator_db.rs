@@ -5,7 +5,7 @@
 //! form this importer cannot verify and are skipped with a reason. `name` is the issuer and
 //! `username` the account name.
 
-use super::parse_util::{self, account, contains, push_entry};
+use super::common::{self, push_entry, unchecked_account};
 use super::sqlite_bytes;
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{OtpKind, OtpParams};
@@ -21,29 +21,22 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= parse_util::MAX_INPUT_BYTES
-        && contains(input.bytes, b"oath_secret_key")
+    sqlite_bytes::sniff(input.bytes, &[b"oath_secret_key"])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let conn = sqlite_bytes::open(parse_util::bounded(input, NAME)?, NAME)?;
-    let cols = sqlite_bytes::table_columns(&conn, "accounts", NAME)?
-        .ok_or_else(|| parse_util::malformed(NAME, "no accounts table"))?;
-    for needed in ["name", "username", "oath_secret_key", "account_type"] {
-        if !cols.iter().any(|c| c.eq_ignore_ascii_case(needed)) {
-            return Err(parse_util::malformed(
-                NAME,
-                format!("accounts table has no {needed} column"),
-            ));
-        }
-    }
+    let conn = sqlite_bytes::open(common::bounded(input, NAME)?, NAME)?;
+    sqlite_bytes::required_columns(
+        &conn,
+        "accounts",
+        &["name", "username", "oath_secret_key", "account_type"],
+        NAME,
+    )?;
     let sql = format!(
         "SELECT name, username, oath_secret_key, account_type FROM accounts ORDER BY rowid LIMIT {}",
-        parse_util::MAX_ENTRIES + 1
+        common::MAX_ENTRIES + 1
     );
-    let fail =
-        |e: rusqlite::Error| parse_util::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = sqlite_bytes::unreadable(NAME);
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let mut rows = stmt.query([]).map_err(fail)?;
     let mut parsed = Parsed::default();
@@ -58,8 +51,8 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
         let entry = (|| {
             let raw = sqlite_bytes::text(r, 2);
             let (secret, digits) = match sqlite_bytes::int(r, 3) {
-                Some(0) => (parse_util::secret_from_base32(&raw)?, 6),
-                Some(1) => (parse_util::secret_from_base64(&raw)?, 8),
+                Some(0) => (common::strict_secret_from_base32(&raw)?, 6),
+                Some(1) => (common::secret_from_base64(&raw)?, 8),
                 _ => {
                     return Err(
                         "a work or school account: Microsoft Authenticator keeps no \
@@ -74,12 +67,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 digits,
                 ..OtpParams::default()
             };
-            Ok(account(
-                parse_util::clean_text(&issuer)?,
-                parse_util::clean_text(&name)?,
-                secret,
-                params,
-            ))
+            unchecked_account(&issuer, &name, secret, params)
         })();
         push_entry(&mut parsed, &label, entry);
     }
@@ -89,7 +77,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_file() {
@@ -101,27 +89,12 @@ mod tests {
 
     #[test]
     fn other_account_types_are_skipped() {
-        let path = std::env::temp_dir().join(format!("tessera-ms-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        {
-            let c = rusqlite::Connection::open(&path).unwrap();
-            c.execute_batch(
-                "CREATE TABLE accounts (name TEXT, username TEXT, oath_secret_key TEXT, account_type INTEGER);
+        let bytes = sqlite_bytes::database_for_tests(
+            "CREATE TABLE accounts (name TEXT, username TEXT, oath_secret_key TEXT, account_type INTEGER);
                  INSERT INTO accounts VALUES ('Contoso', 'me', 'JBSWY3DPEHPK3PXP', 2),
                    ('Microsoft', 'me@live.com', 'SGVsbG8hIQ==', 1), ('Bad', 'x', 'not base32!', 0);",
-            )
-            .unwrap();
-        }
-        let bytes = std::fs::read(&path).unwrap();
-        let _ = std::fs::remove_file(&path);
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        );
+        let p = parse(&input(&bytes), None).unwrap();
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].params.digits, 8);
         assert_eq!(p.skipped.len(), 2);

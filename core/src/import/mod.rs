@@ -51,7 +51,6 @@ mod google_authenticator_db;
 mod java_ser;
 #[cfg(feature = "vault")]
 mod microsoft_authenticator_db;
-mod parse_util;
 pub mod qr_image;
 #[cfg(feature = "vault")]
 mod sqlite_bytes;

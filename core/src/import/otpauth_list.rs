@@ -59,6 +59,7 @@ fn line_number(t: &str, line: &str) -> usize {
 mod tests {
     use super::*;
     use crate::account::OtpKind;
+    use crate::import::test_support::input;
 
     #[test]
     fn lines_comments_and_bad_lines() {
@@ -67,10 +68,7 @@ mod tests {
                  otpauth://totp/K:z?secret=JBSWY3DPEHPK3PXP&period=0\n\
                  otpauth://totp/K:b?secret=SECRET1SECRET\n\
                  steam://JBSWY3DPEHPK3PXP\n";
-        let input = Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        };
+        let input = input(t.as_bytes());
         assert!(sniff(&input));
         let p = parse(&input, None).unwrap();
         assert_eq!(p.accounts.len(), 3);
@@ -88,16 +86,10 @@ mod tests {
             "QR-Code:otpauth://totp/x?secret=AA",
             "\u{0}otpauth://",
         ] {
-            let input = Input {
-                bytes: t.as_bytes(),
-                file_name: None,
-            };
+            let input = input(t.as_bytes());
             assert!(!sniff(&input), "{t}");
         }
-        let input = Input {
-            bytes: b"# only a comment\n",
-            file_name: None,
-        };
+        let input = input(b"# only a comment\n");
         assert!(parse(&input, None).is_err());
     }
 }

@@ -101,13 +101,7 @@ fn entries(v: &Value) -> Result<Parsed, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(t: &str) -> Input<'_> {
-        Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn plain_entries() {

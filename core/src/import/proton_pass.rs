@@ -166,6 +166,7 @@ fn account(uri: &str, item_name: &str, username: &str) -> Result<Account, String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::test_support::input;
 
     #[test]
     fn json_items_fields_and_bad_totp() {
@@ -174,10 +175,7 @@ mod tests {
            "extraFields":[{"type":"totp","data":{"totpUri":"otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP&issuer=X"}},
                           {"type":"totp","data":{"totpUri":"otpauth://totp/Bad"}}]},"pinned":true},
           {"data":{"metadata":{"name":"plain login"},"type":"login","content":{"totpUri":""}}}]}}}"#;
-        let input = Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        };
+        let input = input(t.as_bytes());
         assert!(sniff(&input));
         let p = parse(&input, None).unwrap();
         assert_eq!(p.accounts.len(), 2);
@@ -195,10 +193,7 @@ mod tests {
         let mut b = b"PK\x03\x04".to_vec();
         b.extend(b"Proton Pass/data.json");
         b.extend([0u8; 64]);
-        let input = Input {
-            bytes: &b,
-            file_name: None,
-        };
+        let input = input(&b);
         assert!(sniff(&input));
         assert!(matches!(
             parse(&input, None),

@@ -10,9 +10,9 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::parse_util::{self, push_entry};
+use super::common::{self, push_entry};
 use super::{Format, ImportError, Input, Parsed, Skipped};
-use crate::{migration, uri};
+use crate::migration;
 
 const NAME: &str = "QR code image";
 const MAX_DIMENSION: u32 = 8000;
@@ -46,7 +46,7 @@ fn load(bytes: &[u8]) -> Result<image::GrayImage, ImportError> {
     } else if is_jpeg(bytes) {
         image::ImageFormat::Jpeg
     } else {
-        return Err(parse_util::malformed(NAME, "not a PNG or JPEG image"));
+        return Err(common::malformed(NAME, "not a PNG or JPEG image"));
     };
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
@@ -56,7 +56,7 @@ fn load(bytes: &[u8]) -> Result<image::GrayImage, ImportError> {
     reader.limits(limits);
     let img = reader
         .decode()
-        .map_err(|e| parse_util::malformed(NAME, format!("the image cannot be decoded: {e}")))?;
+        .map_err(|e| common::malformed(NAME, format!("the image cannot be decoded: {e}")))?;
     Ok(img.to_luma8())
 }
 
@@ -79,12 +79,12 @@ fn scan(img: &image::GrayImage) -> Vec<Result<String, String>> {
 
 /// Every QR code's text in a PNG or JPEG image, in detection order; repeated codes once.
 pub fn decode_texts(bytes: &[u8]) -> Result<Vec<Result<String, String>>, ImportError> {
-    if bytes.len() > parse_util::MAX_INPUT_BYTES {
-        return Err(parse_util::malformed(NAME, "the image file is too large"));
+    if bytes.len() > common::MAX_INPUT_BYTES {
+        return Err(common::malformed(NAME, "the image file is too large"));
     }
     let img = load(bytes)?;
     let found = catch_unwind(AssertUnwindSafe(|| search(&img)))
-        .map_err(|_| parse_util::malformed(NAME, "the QR decoder failed on this image"))?;
+        .map_err(|_| common::malformed(NAME, "the QR decoder failed on this image"))?;
     Ok(found)
 }
 
@@ -140,7 +140,7 @@ fn search(img: &image::GrayImage) -> Vec<Result<String, String>> {
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
     let texts = decode_texts(input.bytes)?;
     if texts.is_empty() {
-        return Err(parse_util::malformed(NAME, "no QR code found in the image"));
+        return Err(common::malformed(NAME, "no QR code found in the image"));
     }
     let mut parsed = Parsed::default();
     for (i, text) in texts.into_iter().enumerate() {
@@ -182,16 +182,7 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 }),
             }
         } else if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
-            match uri::parse(text.trim()) {
-                Ok(account) => {
-                    let l = account.label();
-                    push_entry(&mut parsed, &l, Ok(account));
-                }
-                Err(e) => parsed.skipped.push(Skipped {
-                    label,
-                    reason: e.to_string(),
-                }),
-            }
+            common::push_uri_entry(&mut parsed, label, text.trim());
         } else {
             parsed.skipped.push(Skipped {
                 label,
@@ -206,19 +197,13 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::read;
+    use crate::import::test_support::{input, read};
 
     const DIR: &str = "google-authenticator-migration";
 
     fn texts(rel: &str) -> Option<Vec<Result<String, String>>> {
         let bytes = read(&format!("{DIR}/{rel}"))?;
-        assert!(
-            sniff(&Input {
-                bytes: &bytes,
-                file_name: None
-            }),
-            "{rel} not sniffed"
-        );
+        assert!(sniff(&input(&bytes)), "{rel} not sniffed");
         Some(decode_texts(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}")))
     }
 
@@ -229,14 +214,7 @@ mod tests {
         };
         assert_eq!(t, vec![Ok("This is an example".to_string())]);
         let bytes = read(&format!("{DIR}/proton-pass-common-qr/example.png")).unwrap();
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&bytes), None).unwrap();
         assert!(p.accounts.is_empty());
         assert_eq!(p.skipped.len(), 1);
     }
@@ -275,14 +253,7 @@ mod tests {
     fn extract_otp_secrets_screenshot() {
         let rel = format!("{DIR}/extract_otp_secrets/test_googleauth_export.png");
         let Some(bytes) = read(&rel) else { return };
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&bytes), None).unwrap();
         // expected.json's notes: three TOTP accounts Test1..3 (issuer TestN, name TestN:testN@exampleN.com).
         let got: Vec<_> = p
             .accounts
@@ -317,29 +288,14 @@ mod tests {
     fn qr_without_otp_is_reported() {
         let rel = format!("{DIR}/extract_otp_secrets/qr_but_without_otp.png");
         let Some(bytes) = read(&rel) else { return };
-        let p = parse(
-            &Input {
-                bytes: &bytes,
-                file_name: None,
-            },
-            None,
-        )
-        .unwrap();
+        let p = parse(&input(&bytes), None).unwrap();
         assert!(p.accounts.is_empty());
         assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
     }
 
     #[test]
     fn hostile_images() {
-        let run = |b: &[u8]| {
-            parse(
-                &Input {
-                    bytes: b,
-                    file_name: None,
-                },
-                None,
-            )
-        };
+        let run = |b: &[u8]| parse(&input(b), None);
         assert!(run(b"\x89PNG\r\n\x1a\n").is_err());
         assert!(run(&[0xff, 0xd8, 0xff, 0xe0, 0, 0]).is_err());
         // A PNG header claiming 100000×100000 pixels is refused before any allocation.

@@ -28,15 +28,7 @@ pub fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, Impor
         .as_array()
         .ok_or_else(|| common::malformed(NAME, "not a list of entries"))?;
     let mut out = Collector::new(NAME);
-    out.check_count(entries.len())?;
-    for (i, e) in entries.iter().enumerate() {
-        let label = common::label(
-            str_of(e, "issuer").unwrap_or_default(),
-            str_of(e, "account").unwrap_or_default(),
-            i,
-        );
-        out.push(label, account(e));
-    }
+    out.push_entries(entries, "issuer", "account", account)?;
     Ok(out.finish())
 }
 
@@ -70,16 +62,14 @@ fn account(e: &Value) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::test_support::input;
 
     #[test]
     fn string_values_and_bad_entries() {
         let t = r#"[{"kind":"HOTP","algorithm":"SHA1","timer":"30","digits":"6","counter":"5","issuer":"I","account":"a","secret":"JBSWY3DPEHPK3PXP","pinned":"true"},
                     {"kind":"TOTP","algorithm":"SHA1","timer":"0","digits":"6","counter":"0","issuer":"Z","account":"a","secret":"JBSWY3DPEHPK3PXP","pinned":"false"},
                     {"kind":"TOTP","algorithm":"MD5","timer":"30","digits":"6","counter":"0","issuer":"M","account":"a","secret":"JBSWY3DPEHPK3PXP","pinned":"false"}]"#;
-        let input = Input {
-            bytes: t.as_bytes(),
-            file_name: None,
-        };
+        let input = input(t.as_bytes());
         assert!(sniff(&input));
         let p = parse(&input, None).unwrap();
         assert_eq!(p.accounts.len(), 1);

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, OpenFlags, limits::Limit};
 
 use super::ImportError;
-use super::parse_util::malformed;
+use super::common::{self, malformed};
 
 /// The SQLite file header.
 const MAGIC: &[u8] = b"SQLite format 3\0";
@@ -18,12 +18,25 @@ pub(crate) fn looks_like(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
+/// For sniffers: a SQLite file within the input limit whose bytes contain every marker (table or
+/// column names from its schema).
+pub(crate) fn sniff(bytes: &[u8], markers: &[&[u8]]) -> bool {
+    looks_like(bytes)
+        && bytes.len() <= common::MAX_INPUT_BYTES
+        && markers.iter().all(|m| common::contains(bytes, m))
+}
+
+/// Maps a SQLite error to `Malformed` ("unreadable database: …") for `format`.
+pub(crate) fn unreadable(format: &'static str) -> impl Fn(rusqlite::Error) -> ImportError + Copy {
+    move |e| malformed(format, format!("unreadable database: {e}"))
+}
+
 /// An in-memory read-only copy of the database in `bytes`.
 pub(crate) fn open(bytes: &[u8], format: &'static str) -> Result<Connection, ImportError> {
     if !looks_like(bytes) {
         return Err(malformed(format, "not a SQLite database"));
     }
-    let fail = |e: rusqlite::Error| malformed(format, format!("unreadable database: {e}"));
+    let fail = unreadable(format);
     let mut conn = Connection::open_in_memory_with_flags(
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
@@ -48,7 +61,7 @@ pub(crate) fn table_columns(
     table: &str,
     format: &'static str,
 ) -> Result<Option<Vec<String>>, ImportError> {
-    let fail = |e: rusqlite::Error| malformed(format, format!("unreadable database: {e}"));
+    let fail = unreadable(format);
     let kind: Option<String> = conn
         .query_row(
             "SELECT type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE",
@@ -80,6 +93,27 @@ pub(crate) fn table_columns(
     Ok(Some(cols))
 }
 
+/// The columns of `table`, which must be a plain table (see [`table_columns`]) with every column
+/// in `needed` (names compared case-insensitively).
+pub(crate) fn required_columns(
+    conn: &Connection,
+    table: &str,
+    needed: &[&str],
+    format: &'static str,
+) -> Result<Vec<String>, ImportError> {
+    let cols = table_columns(conn, table, format)?
+        .ok_or_else(|| malformed(format, format!("no {table} table")))?;
+    for n in needed {
+        if !cols.iter().any(|c| c.eq_ignore_ascii_case(n)) {
+            return Err(malformed(
+                format,
+                format!("{table} table has no {n} column"),
+            ));
+        }
+    }
+    Ok(cols)
+}
+
 /// A cell as text (numbers are formatted; NULL and blobs that are not UTF-8 become empty).
 pub(crate) fn text(row: &rusqlite::Row<'_>, idx: usize) -> String {
     use rusqlite::types::ValueRef;
@@ -101,6 +135,17 @@ pub(crate) fn int(row: &rusqlite::Row<'_>, idx: usize) -> Option<i64> {
     }
 }
 
+/// The bytes of a database file made by running `sql` on a new one (for tests).
+#[cfg(test)]
+pub(crate) fn database_for_tests(sql: &str) -> Vec<u8> {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    Connection::open(file.path())
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+    std::fs::read(file.path()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,21 +160,30 @@ mod tests {
 
     #[test]
     fn views_and_generated_columns_are_not_read() {
-        let dir = std::env::temp_dir().join(format!("tessera-sqlite-test-{}", std::process::id()));
-        let _ = std::fs::remove_file(&dir);
-        {
-            let c = Connection::open(&dir).unwrap();
-            c.execute_batch(
-                "CREATE TABLE t (a TEXT, b TEXT GENERATED ALWAYS AS (a || a) VIRTUAL);
+        let bytes = database_for_tests(
+            "CREATE TABLE t (a TEXT, b TEXT GENERATED ALWAYS AS (a || a) VIRTUAL);
                  CREATE VIEW accounts AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT x FROM r;",
-            )
-            .unwrap();
-        }
-        let bytes = std::fs::read(&dir).unwrap();
-        let _ = std::fs::remove_file(&dir);
+        );
         let conn = open(&bytes, "T").unwrap();
         assert_eq!(table_columns(&conn, "accounts", "T").unwrap(), None);
         assert!(table_columns(&conn, "t", "T").is_err());
         assert_eq!(table_columns(&conn, "missing", "T").unwrap(), None);
+    }
+
+    #[test]
+    fn required_columns_names_what_is_missing() {
+        let bytes = database_for_tests("CREATE TABLE accounts (Email TEXT, secret TEXT);");
+        assert!(sniff(&bytes, &[b"accounts", b"secret"]));
+        assert!(!sniff(&bytes, &[b"oath_secret_key"]));
+        let conn = open(&bytes, "T").unwrap();
+        let cols = required_columns(&conn, "accounts", &["email", "SECRET"], "T").unwrap();
+        assert_eq!(cols, ["Email", "secret"]);
+        let e = required_columns(&conn, "accounts", &["email", "type"], "T").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "malformed T file: accounts table has no type column"
+        );
+        let e = required_columns(&conn, "tokens", &[], "T").unwrap_err();
+        assert_eq!(e.to_string(), "malformed T file: no tokens table");
     }
 }

@@ -2,7 +2,7 @@
 //! single account in old versions) and Steam Desktop Authenticator `.maFile`s (a single account).
 //! Each account has `shared_secret` (Base64) and `account_name`.
 
-use super::parse_util::{self, account, contains, push_entry, secret_from_base64, str_field};
+use super::common::{self, push_entry, secret_from_base64, unchecked_account};
 use super::{Format, ImportError, Input, Parsed};
 use crate::account::{Algorithm, OtpKind, OtpParams, STEAM_DIGITS};
 
@@ -17,14 +17,11 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 fn sniff(input: &Input<'_>) -> bool {
-    let b = input.bytes;
-    b.len() <= parse_util::MAX_INPUT_BYTES
-        && b.trim_ascii_start().starts_with(b"{")
-        && contains(b, b"\"shared_secret\"")
+    common::looks_like_json_with(input.bytes, b"{", &[b"\"shared_secret\""])
 }
 
 fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let v = parse_util::json(parse_util::text(input, NAME)?, NAME)?;
+    let v = common::parse_json_str(common::require_text(input, NAME)?, NAME)?;
     let mut parsed = Parsed::default();
     match v.get("accounts") {
         Some(serde_json::Value::Object(map)) => {
@@ -32,15 +29,15 @@ fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, ImportErr
                 take(&mut parsed, key, acc);
             }
         }
-        Some(_) => return Err(parse_util::malformed(NAME, "\"accounts\" is not an object")),
+        Some(_) => return Err(common::malformed(NAME, "\"accounts\" is not an object")),
         None if v.get("shared_secret").is_some() => take(&mut parsed, "account 1", &v),
-        None => return Err(parse_util::malformed(NAME, "no Steam account in the file")),
+        None => return Err(common::malformed(NAME, "no Steam account in the file")),
     }
     Ok(parsed)
 }
 
 fn take(parsed: &mut Parsed, fallback: &str, acc: &serde_json::Value) {
-    let name = str_field(acc, "account_name");
+    let name = common::str_of(acc, "account_name").unwrap_or_default();
     let label = if name.is_empty() { fallback } else { name };
     let entry = (|| {
         let secret = match acc.get("shared_secret").and_then(|s| s.as_str()) {
@@ -52,12 +49,7 @@ fn take(parsed: &mut Parsed, fallback: &str, acc: &serde_json::Value) {
             algorithm: Algorithm::Sha1,
             digits: STEAM_DIGITS,
         };
-        Ok(account(
-            "Steam".into(),
-            parse_util::clean_text(name)?,
-            secret,
-            params,
-        ))
+        unchecked_account("Steam", name, secret, params)
     })();
     push_entry(parsed, label, entry);
 }
@@ -65,7 +57,7 @@ fn take(parsed: &mut Parsed, fallback: &str, acc: &serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::check_file;
+    use crate::import::test_support::{check_file, input};
 
     #[test]
     fn corpus_files() {
@@ -74,13 +66,7 @@ mod tests {
     }
 
     fn run(s: &str) -> Result<Parsed, ImportError> {
-        parse(
-            &Input {
-                bytes: s.as_bytes(),
-                file_name: None,
-            },
-            None,
-        )
+        parse(&input(s.as_bytes()), None)
     }
 
     #[test]

@@ -85,15 +85,7 @@ fn backup(v: &Value) -> Result<Parsed, ImportError> {
         .get("Authenticators")
         .and_then(Value::as_array)
         .ok_or_else(|| common::malformed(NAME, "no Authenticators list"))?;
-    let names: HashMap<&str, &str> = v
-        .get("Categories")
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .filter_map(|c| Some((str_of(c, "Id")?, str_of(c, "Name")?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = common::names_by_id(v, "Categories", "Id", "Name");
     let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
     for link in v
         .get("AuthenticatorCategories")
@@ -185,13 +177,7 @@ pub(crate) fn account(f: &Fields<'_>) -> Result<Account, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(b: &[u8]) -> Input<'_> {
-        Input {
-            bytes: b,
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn plain_types_categories_and_skips() {

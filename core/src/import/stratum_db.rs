@@ -13,12 +13,7 @@ const NAME: &str = "Stratum (app database)";
 
 /// A SQLite file with Stratum's `authenticatorcategory` table.
 pub fn sniff(input: &Input<'_>) -> bool {
-    sqlite_bytes::looks_like(input.bytes)
-        && input.bytes.len() <= common::MAX_INPUT_BYTES
-        && input
-            .bytes
-            .windows(b"authenticatorcategory".len())
-            .any(|w| w == b"authenticatorcategory")
+    sqlite_bytes::sniff(input.bytes, &[b"authenticatorcategory"])
 }
 
 /// Reads the `authenticator` table.
@@ -50,7 +45,7 @@ pub fn parse(input: &Input<'_>, _password: Option<&str>) -> Result<Parsed, Impor
     }
     let has_categories = sqlite_bytes::table_columns(&conn, "category", NAME)?.is_some()
         && sqlite_bytes::table_columns(&conn, "authenticatorcategory", NAME)?.is_some();
-    let fail = |e: rusqlite::Error| common::malformed(NAME, format!("unreadable database: {e}"));
+    let fail = sqlite_bytes::unreadable(NAME);
     let sql = format!(
         "SELECT type, issuer, username, secret, algorithm, digits, period, counter FROM authenticator \
          ORDER BY ranking, rowid LIMIT {}",

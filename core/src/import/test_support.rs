@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Format, Input, Parsed};
+use super::{Format, ImportError, Input, Parsed};
 use crate::account::{Account, OtpKind};
 
 /// `../shared/corpus` relative to the workspace.
@@ -22,6 +22,32 @@ pub(crate) fn read(rel: &str) -> Option<Vec<u8>> {
             );
             None
         }
+    }
+}
+
+/// An input of these bytes (or this text) with no file name.
+pub(crate) fn input<T: AsRef<[u8]> + ?Sized>(bytes: &T) -> Input<'_> {
+    Input {
+        bytes: bytes.as_ref(),
+        file_name: None,
+    }
+}
+
+/// Asserts that `parse` asks for a password when given none and refuses every `wrong` one.
+pub(crate) fn assert_password_errors(
+    parse: fn(&Input<'_>, Option<&str>) -> Result<Parsed, ImportError>,
+    input: &Input<'_>,
+    wrong: &[&str],
+) {
+    assert!(matches!(
+        parse(input, None),
+        Err(ImportError::PasswordRequired)
+    ));
+    for w in wrong {
+        assert!(
+            matches!(parse(input, Some(w)), Err(ImportError::WrongPassword)),
+            "{w:?} was not refused"
+        );
     }
 }
 

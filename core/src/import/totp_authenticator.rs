@@ -9,9 +9,8 @@
 //! when an entry's `digits` or `period` field says otherwise the import carries a warning so the
 //! user can check the codes.
 
-use zeroize::Zeroizing;
-
-use super::parse_util::{self, account, contains, int_field, push_entry, str_field};
+use super::common::{self, contains, lenient_int_of, push_entry, unchecked_account};
+use super::crypto;
 use super::{Format, ImportError, Input, Parsed, android_prefs};
 use crate::account::OtpParams;
 
@@ -38,7 +37,7 @@ fn sniff(input: &Input<'_>) -> bool {
     let t = b.trim_ascii();
     is_bin
         && t.len() >= 44
-        && t.len() <= parse_util::MAX_INPUT_BYTES
+        && t.len() <= common::MAX_INPUT_BYTES
         && t.iter()
             .all(|c| c.is_ascii_alphanumeric() || b"+/=\r\n".contains(c))
         && decode_base64(t).is_some_and(|d| d.len().is_multiple_of(16))
@@ -54,26 +53,21 @@ fn decode_base64(t: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportError> {
-    let bytes = parse_util::bounded(input, NAME)?;
+    let bytes = common::bounded(input, NAME)?;
     if android_prefs::looks_like(bytes) {
-        let prefs = android_prefs::strings(parse_util::text(input, NAME)?, NAME)?;
+        let prefs = android_prefs::strings(common::require_text(input, NAME)?, NAME)?;
         let list = prefs
             .iter()
             .find(|(k, _)| k == LIST_KEY)
             .map(|(_, v)| v.as_str())
-            .ok_or_else(|| parse_util::malformed(NAME, "no account list in the file"))?;
-        return entries(&parse_util::json(list, NAME)?);
+            .ok_or_else(|| common::malformed(NAME, "no account list in the file"))?;
+        return entries(&common::parse_json_str(list, NAME)?);
     }
     let ct = decode_base64(bytes.trim_ascii())
-        .ok_or_else(|| parse_util::malformed(NAME, "the backup is not Base64"))?;
+        .ok_or_else(|| common::malformed(NAME, "the backup is not Base64"))?;
     let password = password.ok_or(ImportError::PasswordRequired)?;
-    let key: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, password.as_bytes())
-        .as_ref()
-        .try_into()
-        .map_err(|_| parse_util::malformed(NAME, "key derivation failed"))?;
-    let key = Zeroizing::new(key);
-    let plain =
-        parse_util::aes256_cbc_zero_iv_decrypt(&key, &ct).ok_or(ImportError::WrongPassword)?;
+    let key = crypto::sha256(password.as_bytes());
+    let plain = crypto::aes256cbc_zero_iv_decrypt(&key, &ct).ok_or(ImportError::WrongPassword)?;
     // Padding can pass by chance with a wrong key; the plaintext must then also be the JSON object.
     let outer: serde_json::Value = std::str::from_utf8(&plain)
         .ok()
@@ -82,18 +76,18 @@ fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, ImportErro
     let list = outer
         .as_object()
         .and_then(|o| o.keys().next())
-        .ok_or_else(|| parse_util::malformed(NAME, "the backup holds no account list"))?;
-    entries(&parse_util::json(list, NAME)?)
+        .ok_or_else(|| common::malformed(NAME, "the backup holds no account list"))?;
+    entries(&common::parse_json_str(list, NAME)?)
 }
 
 fn entries(list: &serde_json::Value) -> Result<Parsed, ImportError> {
     let list = list
         .as_array()
-        .ok_or_else(|| parse_util::malformed(NAME, "the account list is not an array"))?;
+        .ok_or_else(|| common::malformed(NAME, "the account list is not an array"))?;
     let mut parsed = Parsed::default();
     for (i, e) in list.iter().enumerate() {
-        let issuer = str_field(e, "issuer");
-        let name = str_field(e, "name");
+        let issuer = common::str_of(e, "issuer").unwrap_or_default();
+        let name = common::str_of(e, "name").unwrap_or_default();
         let label = match (issuer, name) {
             ("", "") => format!("account {}", i + 1),
             ("", n) => n.to_string(),
@@ -101,15 +95,15 @@ fn entries(list: &serde_json::Value) -> Result<Parsed, ImportError> {
             (i, n) => format!("{i} ({n})"),
         };
         let entry = (|| {
-            let key = str_field(e, "key");
-            let secret = match int_field(e, "base") {
-                Some(16) => parse_util::secret_from_hex(key)?,
-                Some(32) | None => parse_util::secret_from_base32(key)?,
-                Some(64) => parse_util::secret_from_base64(key)?,
+            let key = common::str_of(e, "key").unwrap_or_default();
+            let secret = match lenient_int_of(e, "base") {
+                Some(16) => common::secret_from_hex(key)?,
+                Some(32) | None => common::strict_secret_from_base32(key)?,
+                Some(64) => common::secret_from_base64(key)?,
                 Some(_) => return Err("unknown secret encoding".to_string()),
             };
-            let digits = int_field(e, "digits");
-            let period = int_field(e, "period");
+            let digits = lenient_int_of(e, "digits");
+            let period = lenient_int_of(e, "period");
             if digits.is_some_and(|d| d != 6) || period.is_some_and(|p| p != 30) {
                 parsed.warnings.push(format!(
                     "{label}: the file lists {} digits and a {} s period; imported as 6 digits / 30 s \
@@ -118,12 +112,7 @@ fn entries(list: &serde_json::Value) -> Result<Parsed, ImportError> {
                     period.unwrap_or(30)
                 ));
             }
-            Ok(account(
-                parse_util::clean_text(issuer)?,
-                parse_util::clean_text(name)?,
-                secret,
-                OtpParams::default(),
-            ))
+            unchecked_account(issuer, name, secret, OtpParams::default())
         })();
         push_entry(&mut parsed, &label, entry);
     }
@@ -133,7 +122,7 @@ fn entries(list: &serde_json::Value) -> Result<Parsed, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_support::{check_file, read};
+    use crate::import::test_support::{self, assert_password_errors, check_file, read};
 
     #[test]
     fn corpus_files() {
@@ -156,25 +145,9 @@ mod tests {
             bytes: &bytes,
             file_name: Some("x.bin"),
         };
-        assert!(matches!(
-            parse(&input, None),
-            Err(ImportError::PasswordRequired)
-        ));
-        assert!(matches!(
-            parse(&input, Some("Testtest2")),
-            Err(ImportError::WrongPassword)
-        ));
+        assert_password_errors(parse, &input, &["Testtest2"]);
         let cut = &bytes[..bytes.len() - 8];
-        assert!(
-            parse(
-                &Input {
-                    bytes: cut,
-                    file_name: None
-                },
-                Some("Testtest1")
-            )
-            .is_err()
-        );
+        assert!(parse(&test_support::input(cut), Some("Testtest1")).is_err());
     }
 
     #[test]

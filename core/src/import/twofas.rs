@@ -58,15 +58,7 @@ pub fn parse(input: &Input<'_>, password: Option<&str>) -> Result<Parsed, Import
             .and_then(Value::as_array)
             .ok_or_else(|| common::malformed(NAME, "no services list"))?,
     };
-    let groups: HashMap<&str, &str> = root
-        .get("groups")
-        .and_then(Value::as_array)
-        .map(|gs| {
-            gs.iter()
-                .filter_map(|g| Some((str_of(g, "id")?, str_of(g, "name")?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let groups = common::names_by_id(&root, "groups", "id", "name");
     let mut out = Collector::new(NAME);
     out.check_count(services.len())?;
     for (i, s) in services.iter().enumerate() {
@@ -167,13 +159,7 @@ fn service(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(s: &str) -> Input<'_> {
-        Input {
-            bytes: s.as_bytes(),
-            file_name: None,
-        }
-    }
+    use crate::import::test_support::input;
 
     #[test]
     fn schema_rules_and_bad_entries() {
