@@ -317,6 +317,14 @@ impl Vault {
         self.with(|v| v.add_protector_slot(&replay, &label))
     }
 
+    /// Replaces the recovery key with a new one and returns it, to show the user once (the old
+    /// key stops working). For a user who lost the key, or an app that could not show it when
+    /// the vault was created. Errors: `Locked`.
+    pub fn replace_recovery_key(&self) -> Result<String, TesseraError> {
+        self.with(|v| v.replace_recovery_key())
+            .map(|key| key.as_str().to_string())
+    }
+
     /// Replaces the password (all password slots) with `new_password`.
     pub fn change_password(
         &self,

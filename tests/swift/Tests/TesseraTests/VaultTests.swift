@@ -128,6 +128,32 @@ final class VaultTests: XCTestCase {
         XCTAssertFalse(v.isUnlocked())
     }
 
+    func testANewRecoveryKeyAndEntryEdits() throws {
+        let created = try newVault()
+        let v = created.vault
+        let fresh = try v.replaceRecoveryKey()
+        XCTAssertNotEqual(fresh, created.recoveryKey)
+        let id = try v.addUri(uri: "otpauth://totp/Site:me?secret=JBSWY3DPEHPK3PXP&issuer=Site")
+        try v.setFavorite(id: id, favorite: true)
+        try v.setGroups(id: id, groups: ["Work", "NHS"])
+        try v.setNote(id: id, note: "desk phone")
+        try v.recordUse(id: id)
+        let entry = try XCTUnwrap(v.list().first)
+        XCTAssertTrue(entry.favorite)
+        XCTAssertEqual(entry.groups, ["Work", "NHS"])
+        XCTAssertTrue(entry.hasNote)
+        XCTAssertEqual(entry.usageCount, 1)
+        XCTAssertEqual(try v.account(id: id).note, "desk phone")
+        XCTAssertThrowsError(try v.setFavorite(id: "no-such-id", favorite: true)) { XCTAssertTrue(isCase($0, "NotFound"), "\($0)") }
+        v.shutdown()
+        let again = try Vault.open(path: path())
+        XCTAssertThrowsError(try again.unlockWithRecoveryKey(recoveryKey: created.recoveryKey)) {
+            XCTAssertTrue(isCase($0, "WrongPassword"), "\($0)")
+        }
+        try again.unlockWithRecoveryKey(recoveryKey: fresh)
+        XCTAssertEqual(try again.list().first?.favorite, true)
+    }
+
     func testHotpRenameRemoveNotFoundAndLinks() throws {
         let v = try newVault().vault
         let id = try v.add(account: account(type: .hotp, counter: 0, issuer: "Counter"))

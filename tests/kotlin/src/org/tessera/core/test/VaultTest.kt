@@ -157,6 +157,37 @@ class VaultTest {
     }
 
     @Test
+    fun `a new recovery key replaces the old one - favourite, groups, note and use count are kept`() {
+        val created = newVault()
+        created.vault.use { v ->
+            val fresh = v.replaceRecoveryKey()
+            assertFalse(fresh == created.recoveryKey)
+            val id = v.addUri("otpauth://totp/Site:me?secret=JBSWY3DPEHPK3PXP&issuer=Site")
+            v.setFavorite(id, true)
+            v.setGroups(id, listOf("Work", "NHS"))
+            v.setNote(id, "desk phone")
+            v.recordUse(id)
+            v.recordUse(id)
+            val entry = v.list().single()
+            assertTrue(entry.favorite)
+            assertEquals(listOf("Work", "NHS"), entry.groups)
+            assertTrue(entry.hasNote)
+            assertEquals(2uL, entry.usageCount)
+            assertEquals("desk phone", v.account(id).note)
+            assertTrue(v.codesAt(0u).single().favorite)
+            v.setNote(id, "")
+            assertFalse(v.list().single().hasNote)
+            assertThrows(TesseraException.NotFound::class.java) { v.setFavorite("no-such-id", true) }
+            v.shutdown()
+            Vault.open(path()).use { again ->
+                assertThrows(TesseraException.WrongPassword::class.java) { again.unlockWithRecoveryKey(created.recoveryKey) }
+                again.unlockWithRecoveryKey(fresh)
+                assertTrue(again.list().single().favorite)
+            }
+        }
+    }
+
+    @Test
     fun `HOTP, rename, remove, not found, duplicates, links`() {
         newVault().vault.use { v ->
             val id = v.add(account(type = OtpType.HOTP, counter = 0u, issuer = "Counter"))
