@@ -59,6 +59,7 @@ public enum VaultFile {
         }
         // The marker goes first: a crash after the vault is in place but before the user saved its
         // key then makes the next start issue a new key instead of leaving the user without one.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try RecoveryKeyMarker.set(in: folder)
         let recoveryKey: String
         do {
