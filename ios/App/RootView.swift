@@ -13,7 +13,7 @@ struct RootView: View {
             } else {
                 LockView()
             }
-            if let store = session.recoveryKey, session.services != nil {
+            if let store = session.recoveryKey, session.services != nil, !session.lock.mustUnlock {
                 RecoveryKeyPresenter(store: store)
             }
             if session.coverContent {
