@@ -12,12 +12,16 @@ final class AppServices {
     let push: PushInbox
     let pushEnroller: PushEnroller
     let time: TimeService
-    /// The vault's recovery key when it was created at this launch, until `takeRecoveryKey()`.
+    /// New recovery keys and the confirmation that the shown one was saved.
+    let recoveryKeys: RecoveryKeys
+    /// The recovery key issued at this launch (a new vault, or a fresh key because the last one was
+    /// never confirmed as saved), until `takeRecoveryKey()`.
     private(set) var recoveryKey: String?
     private let onClose: () -> Void
 
     init(codes: CodeSource, parser: URIParser, accounts: AccountStore, approvals: ApprovalSource, backup: BackupService,
-         push: PushInbox, pushEnroller: PushEnroller, time: TimeService, recoveryKey: String?, onClose: @escaping () -> Void) {
+         push: PushInbox, pushEnroller: PushEnroller, time: TimeService, recoveryKeys: RecoveryKeys, recoveryKey: String?,
+         onClose: @escaping () -> Void) {
         self.codes = codes
         self.parser = parser
         self.accounts = accounts
@@ -26,11 +30,12 @@ final class AppServices {
         self.push = push
         self.pushEnroller = pushEnroller
         self.time = time
+        self.recoveryKeys = recoveryKeys
         self.recoveryKey = recoveryKey
         self.onClose = onClose
     }
 
-    /// The recovery key of a vault created at this launch, once: later calls return `nil`.
+    /// The recovery key issued at this launch, once: later calls return `nil`.
     func takeRecoveryKey() -> String? {
         defer { recoveryKey = nil }
         return recoveryKey

@@ -16,7 +16,9 @@ import TesseraLogic
 ///   is open. The folder is excluded from device backups: the device slot cannot be opened on
 ///   another phone anyway; the in-app encrypted backup and the recovery key are the way to move.
 /// - The first launch creates the vault with a recovery key (in `AppServices.recoveryKey`, shown
-///   once) and a slot for this device's key.
+///   once) and a slot for this device's key. Until the user confirms they saved it, a marker next
+///   to the vault (`RecoveryKeyMarker`) makes each launch issue and show a fresh key, so a crash
+///   before confirmation never leaves them without one.
 /// - One clock (`ServerTime.app`) is shared by the vault, the push approvals and the screens'
 ///   `nowMillis()`, so the offset measured against the sign-in server moves codes, countdowns and
 ///   approval expiries together.
@@ -40,7 +42,7 @@ enum CoreServices {
                            approvals: approvals, backup: VaultBackups(vault: vault),
                            push: APNsInbox(push: push), pushEnroller: approvals,
                            time: PushClockDrift(push: push, correctsCodes: true),
-                           recoveryKey: opened.recoveryKey, onClose: { vault.shutdown() })
+                           recoveryKeys: opened.recoveryKeys, recoveryKey: opened.recoveryKey, onClose: { vault.shutdown() })
     }
 
     /// `Application Support/Tessera`, created with its protection class and kept out of backups.

@@ -13,15 +13,14 @@ struct RootView: View {
             } else {
                 LockView()
             }
+            if let store = session.recoveryKey, session.services != nil, !session.lock.mustUnlock {
+                RecoveryKeyPresenter(store: store)
+            }
             if session.coverContent {
                 PrivacyCover()
             }
         }
         .task { if session.services == nil { await session.unlock() } }
-        .sheet(isPresented: Binding(get: { session.recoveryKeyToShow != nil },
-                                    set: { if !$0 { session.recoveryKeyToShow = nil } })) {
-            RecoveryKeyView(key: session.recoveryKeyToShow ?? "") { session.recoveryKeyToShow = nil }
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 import SwiftUI
 import TesseraLogic
 
-/// Biometric lock, auto-lock, the privacy cover, the clock's drift, backup and the guide.
+/// Biometric lock, auto-lock, the privacy cover, a new recovery key, the clock's drift, backup and the guide.
 struct SettingsView: View {
     let services: AppServices
     @EnvironmentObject private var session: AppSession
@@ -29,6 +29,13 @@ struct SettingsView: View {
                 }
                 Toggle("Hide codes in the app switcher and screen recordings", isOn: $cover)
                     .onChange(of: cover) { session.settings.blockScreenshots = $0 }
+            }
+            Section {
+                Button("New recovery key") { session.recoveryKey?.model.askForNew() }
+            } header: {
+                Text("Recovery key")
+            } footer: {
+                Text("Opens your codes on a new phone or if this iPhone's key is lost. Lost it? Make a new one: the old one stops working.")
             }
             Section("Time") {
                 Text(drift.message).foregroundStyle(drift.level == .bad ? .red : drift.level == .warning ? .orange : .primary)

@@ -48,6 +48,20 @@ final class AddAccountStore: ObservableObject {
     }
 }
 
+/// The recovery-key sheet: the key issued at launch and Settings' "New recovery key". The calls
+/// are a small vault write, so they run on the main actor like the model's other callers.
+@MainActor
+final class RecoveryKeyStore: ObservableObject {
+    @Published private(set) var state: RecoveryKeyState = .hidden
+    let model: RecoveryKeyModel
+
+    init(keys: RecoveryKeys, issuedAtStart: String?) {
+        model = RecoveryKeyModel(keys: keys)
+        model.onChange = { [weak self] state in self?.state = state }
+        model.showIssuedAtStart(issuedAtStart)
+    }
+}
+
 extension ServerTime {
     /// The app's one clock: CoreServices gives it to the vault and the push approvals, whose
     /// measurements correct it; the screens read it through `nowMillis()`.

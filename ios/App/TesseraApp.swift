@@ -28,8 +28,9 @@ final class AppSession: ObservableObject {
     @Published var lockMessage: String?
     @Published var coverContent = false
     @Published var incomingLink: String?
-    /// The new vault's recovery key, until the user confirms they wrote it down (first launch only).
-    @Published var recoveryKeyToShow: String?
+    /// The recovery-key sheet of the open vault: the key issued at launch, and Settings' "New
+    /// recovery key".
+    @Published private(set) var recoveryKey: RecoveryKeyStore?
     let settings = AppSettings()
     let lock: LockPolicy
 
@@ -60,7 +61,7 @@ final class AppSession: ObservableObject {
         do {
             let opened = try CoreServices.open(protector: KeychainKeyProtector(requireAuth: settings.biometricLock, context: context))
             services = opened
-            if let key = opened.takeRecoveryKey() { recoveryKeyToShow = key }
+            recoveryKey = RecoveryKeyStore(keys: opened.recoveryKeys, issuedAtStart: opened.takeRecoveryKey())
             lock.unlocked()
             lockMessage = nil
         } catch {
@@ -92,6 +93,7 @@ final class AppSession: ObservableObject {
     func close() {
         services?.close()
         services = nil
+        recoveryKey = nil // an unconfirmed key stays marked: the next unlock issues a fresh one
     }
 }
 

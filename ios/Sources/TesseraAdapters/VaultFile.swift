@@ -8,19 +8,25 @@ import TesseraLogic
 /// A new vault gets a recovery key and a slot for the device key (no password: the Keychain /
 /// Secure Enclave key behind LocalAuthentication is the everyday unlock). It is made in a staging
 /// folder and moved into place only once the device slot is in it, so a crash or a refused key
-/// never leaves a vault the app cannot open. The recovery key is returned once, to be shown once.
+/// never leaves a vault the app cannot open. The recovery key is returned once, to be shown once;
+/// it counts as unsaved (`RecoveryKeyMarker`, set before the vault is made) until the user confirms
+/// through `Opened.recoveryKeys`, and opening a vault whose marker is still set replaces the key and
+/// returns the new one.
 public enum VaultFile {
     /// The vault file's name in its folder.
     public static let fileName = "vault.tessera"
     /// The staging folder's name (inside the vault's folder) while a vault is being created.
     static let stagingName = ".creating"
 
-    /// An unlocked vault, with its recovery key when it was just created.
+    /// An unlocked vault, with a recovery key to show when the user has no confirmed one yet.
     public struct Opened {
         /// The vault, unlocked.
         public let vault: Vault
-        /// Set only on creation: show it to the user once; it is never available again.
+        /// The recovery key to show once: a new vault's, or a fresh one issued because the last key
+        /// was never confirmed as saved (a crash, or the app closed first). `nil` otherwise.
         public let recoveryKey: String?
+        /// New recovery keys and the confirmation that the shown one was saved.
+        public let recoveryKeys: VaultRecoveryKeys
     }
 
     /// The vault file in `folder`.
@@ -48,20 +54,40 @@ public enum VaultFile {
             } catch let error as TesseraError {
                 throw protector.lastFailure ?? error.problem
             }
-            return Opened(vault: vault, recoveryKey: nil)
+            return Opened(vault: vault, recoveryKey: reissueUnsavedKey(vault, in: folder),
+                          recoveryKeys: VaultRecoveryKeys(vault: vault, folder: folder))
         }
-        let recoveryKey = try create(in: folder, protector: protector, slotLabel: slotLabel, kdf: kdf)
+        // The marker goes first: a crash after the vault is in place but before the user saved its
+        // key then makes the next start issue a new key instead of leaving the user without one.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RecoveryKeyMarker.set(in: folder)
+        let recoveryKey: String
+        do {
+            recoveryKey = try create(in: folder, protector: protector, slotLabel: slotLabel, kdf: kdf)
+        } catch {
+            RecoveryKeyMarker.clear(in: folder) // nothing was made
+            throw error
+        }
         let vault = try core { try Vault.open(path: url(in: folder).path) }
         do {
             try vault.unlockWithProtector(protector: protector)
         } catch let error as TesseraError {
             throw protector.lastFailure ?? error.problem
         }
-        return Opened(vault: vault, recoveryKey: recoveryKey)
+        return Opened(vault: vault, recoveryKey: recoveryKey, recoveryKeys: VaultRecoveryKeys(vault: vault, folder: folder))
+    }
+
+    /// When the marker says the user never confirmed the recovery key, replaces it (the old one may
+    /// have been seen by someone, or never shown at all) and returns the new one to show. A failure
+    /// leaves the marker, so the next start tries again, and does not stop the vault opening.
+    private static func reissueUnsavedKey(_ vault: Vault, in folder: URL) -> String? {
+        guard RecoveryKeyMarker.isSet(in: folder) else { return nil }
+        return try? vault.replaceRecoveryKey()
     }
 
     /// Opens the vault in `folder` with its recovery key (a new phone, or a device key that was
-    /// lost) and adds a slot for `wrapper`'s key, so the next launch unlocks as usual.
+    /// lost) and adds a slot for `wrapper`'s key, so the next launch unlocks as usual. The user just
+    /// typed the recovery key, so it counts as saved (the marker is cleared).
     /// Throws `Problem.wrongPassword` for a wrong recovery key, `.notFound` when there is no vault.
     public static func recover(in folder: URL, recoveryKey: String, wrapper: KeyWrapper, slotLabel: String) throws -> Vault {
         let vault = try core { try Vault.open(path: url(in: folder).path) }
@@ -72,6 +98,7 @@ public enum VaultFile {
         } catch let error as TesseraError {
             throw protector.lastFailure ?? error.problem
         }
+        RecoveryKeyMarker.clear(in: folder)
         return vault
     }
 

@@ -19,6 +19,7 @@ final class VaultFileTests: XCTestCase {
         XCTAssertTrue(first.vault.isUnlocked())
         XCTAssertEqual(device.wraps, 1)
         XCTAssertEqual(try VaultAccounts(vault: first.vault).add(links: [RFC.nhs]), 1)
+        first.recoveryKeys.confirmSaved() // the user wrote it down
         first.vault.shutdown()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.url.path), [VaultFile.fileName],
                        "the staging folder is gone")

@@ -4,17 +4,26 @@ import org.tessera.core.KdfSettings
 import org.tessera.core.Vault
 import org.tessera.core.createVault
 import java.io.File
+import java.io.IOException
+import org.tessera.logic.ProblemException
+import org.tessera.logic.Problem
 
 /**
- * An unlocked [vault] and, only right after it was created, the [recoveryKey] the user must write
- * down: the core never shows it again, and it is the only way in when the platform key is lost
- * (screen lock removed, new phone).
+ * An unlocked [vault] and, when the user has no confirmed recovery key yet, the [recoveryKey] they
+ * must write down: the core never shows it again, and it is the only way in when the platform key
+ * is lost (screen lock removed, new phone). [recoveryKeys] replaces it and clears the "not yet
+ * saved" marker ([RecoveryKeyMarker]) once the user confirms.
  */
 class OpenedVault(
     /** The unlocked vault; the caller closes it. */
     val vault: Vault,
-    /** The new vault's recovery key, to show once; `null` when an existing vault was opened. */
+    /**
+     * The recovery key to show once: a new vault's, or a fresh one issued because the last key was
+     * never confirmed as saved (a crash, or the app closed first). `null` otherwise.
+     */
     val recoveryKey: String?,
+    /** New recovery keys and the confirmation that the shown one was saved. */
+    val recoveryKeys: VaultRecoveryKeys,
 ) : AutoCloseable {
     /** Closes [vault] (this handle; the core forgets the key when the last one goes). */
     override fun close() = vault.close()
@@ -32,7 +41,9 @@ object VaultFile {
      *
      * A creation that fails half-way (the platform refused to seal the key) removes the new file,
      * so the next attempt starts afresh instead of leaving a vault only a never-shown recovery key
-     * opens. Throws [org.tessera.logic.ProblemException]: KEY_UNAVAILABLE when the platform key
+     * opens. A new vault's key counts as unsaved ([RecoveryKeyMarker], set before the vault is made)
+     * until [VaultRecoveryKeys.confirmSaved]; opening a vault whose marker is still set replaces the
+     * key and returns the new one in [OpenedVault.recoveryKey]. Throws [org.tessera.logic.ProblemException]: KEY_UNAVAILABLE when the platform key
      * refuses, CORRUPTED for a damaged file.
      */
     fun openOrCreate(path: String, wrapper: KeyWrapper, kdf: KdfSettings? = null): OpenedVault {
@@ -45,7 +56,14 @@ object VaultFile {
                 vault.close()
                 throw e
             }
-            return OpenedVault(vault, null)
+            return OpenedVault(vault, reissueUnsavedKey(vault, path), VaultRecoveryKeys(vault, path))
+        }
+        // The marker goes first: a crash after the vault exists but before the user saved its key
+        // then makes the next start issue a new key instead of leaving the user without one.
+        try {
+            RecoveryKeyMarker.set(path)
+        } catch (e: IOException) {
+            throw ProblemException(Problem.UNKNOWN, e)
         }
         val created = core { createVault(path, null, kdf) }
         try {
@@ -53,10 +71,24 @@ object VaultFile {
         } catch (e: Exception) {
             created.vault.shutdown()
             created.vault.close()
-            for (suffix in listOf("", "-wal", "-shm", "-journal")) File(path + suffix).delete()
+            for (suffix in listOf("", "-wal", "-shm", "-journal", RecoveryKeyMarker.SUFFIX)) File(path + suffix).delete()
             throw e
         }
-        return OpenedVault(created.vault, created.recoveryKey)
+        return OpenedVault(created.vault, created.recoveryKey, VaultRecoveryKeys(created.vault, path))
+    }
+
+    /**
+     * When the marker says the user never confirmed the recovery key, replaces it (the old one may
+     * have been seen by someone, or never shown at all) and returns the new one to show. A failure
+     * leaves the marker, so the next start tries again, and does not stop the vault opening.
+     */
+    private fun reissueUnsavedKey(vault: Vault, path: String): String? {
+        if (!RecoveryKeyMarker.isSet(path)) return null
+        return try {
+            core { vault.replaceRecoveryKey() }
+        } catch (_: ProblemException) {
+            null
+        }
     }
 
     /**
@@ -77,6 +109,8 @@ object VaultFile {
             vault.close()
             throw e
         }
-        return OpenedVault(vault, null)
+        // The user just typed the key, so they have it: nothing left to confirm.
+        RecoveryKeyMarker.clear(path)
+        return OpenedVault(vault, null, VaultRecoveryKeys(vault, path))
     }
 }

@@ -30,6 +30,7 @@ class VaultAccountsTest {
                 val rfc = accounts.codesAt(59).first { it.issuer == "RFC" }
                 accounts.setFavourite(rfc.id, true)
             }
+            created.recoveryKeys.confirmSaved() // the user wrote it down
             val again = tmp.vault("v.tessera", wrapper)
             assertNull(again.recoveryKey, "shown once, at creation only")
             again.vault.use { v ->

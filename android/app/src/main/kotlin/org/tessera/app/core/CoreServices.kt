@@ -30,8 +30,9 @@ import java.io.File
  * The vault is one file in no-backup storage (it must not reach cloud backups: the user's own
  * encrypted backup is the way to move it). It is unlocked by a slot sealed with the Android
  * Keystore key ([KeystoreKeyProtector], behind BiometricPrompt when the lock is on); on first run
- * the core creates it with that slot and a recovery key, which [Services.recoveryKeyToShow] holds
- * until the user has seen it. Push approvals and [Services.clock] share one core [Clock], so a
+ * the core creates it with that slot and a recovery key, which [Services.recoveryKey] shows until
+ * the user confirms they saved it (a marker next to the vault makes the next start issue a fresh
+ * key if the app dies first; see [org.tessera.logic.core.RecoveryKeyMarker]). Push approvals and [Services.clock] share one core [Clock], so a
  * drift measured against the push server moves codes, countdowns and approval expiries together.
  */
 object CoreServices {
@@ -81,7 +82,8 @@ object CoreServices {
                 push = PushInboxAdapter(push),
                 time = time,
                 clock = ServerClock(clock, time.correctionEnabled()),
-                recoveryKey = opened.recoveryKey,
+                recoveryKeys = opened.recoveryKeys,
+                recoveryKeyIssuedAtStart = opened.recoveryKey,
                 enroll = approvals::enroll,
                 onClose = {
                     push.close()

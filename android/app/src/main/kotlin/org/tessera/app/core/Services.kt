@@ -5,6 +5,8 @@ import org.tessera.logic.ApprovalSource
 import org.tessera.logic.BackupService
 import org.tessera.logic.CodeSource
 import org.tessera.logic.PushInbox
+import org.tessera.logic.RecoveryKeyModel
+import org.tessera.logic.RecoveryKeys
 import org.tessera.logic.TimeService
 import org.tessera.logic.UriParser
 import org.tessera.logic.core.ServerClock
@@ -30,24 +32,18 @@ class Services(
     val time: TimeService,
     /** "Now" for the view models: the phone's clock corrected by the measured drift. */
     val clock: ServerClock,
-    recoveryKey: String?,
+    recoveryKeys: RecoveryKeys,
+    recoveryKeyIssuedAtStart: String?,
     private val enroll: (String) -> String,
     private val onClose: () -> Unit,
 ) : AutoCloseable {
-    @Volatile
-    private var unseenRecoveryKey: String? = recoveryKey
-
     /**
-     * The recovery key of a vault created in this session, until [recoveryKeyShown]: the screen
-     * must show it once (the only way in when the Keystore key is lost) and then forget it. `null`
-     * when the vault already existed. Never log it.
+     * The recovery-key dialog ([org.tessera.app.ui.RecoveryKeyDialog]): it starts by showing the key
+     * issued at this start (a new vault, or a fresh key because the last one was never confirmed as
+     * saved), and Settings' "New recovery key" goes through it. The key stays "not yet saved" (and is
+     * replaced at the next start) until the user confirms. Driven from the main thread.
      */
-    val recoveryKeyToShow: String? get() = unseenRecoveryKey
-
-    /** The user has written the recovery key down: it is forgotten and never shown again. */
-    fun recoveryKeyShown() {
-        unseenRecoveryKey = null
-    }
+    val recoveryKey: RecoveryKeyModel = RecoveryKeyModel(recoveryKeys).also { it.showIssuedAtStart(recoveryKeyIssuedAtStart) }
 
     /**
      * Enrolls the push token of an `otpauth://pipush/…` link (privacyIDEA's enrollment QR code) and

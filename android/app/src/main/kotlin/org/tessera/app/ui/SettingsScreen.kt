@@ -33,7 +33,7 @@ import org.tessera.logic.AutoLock
 import org.tessera.logic.DriftLevel
 import org.tessera.logic.TimeDrift
 
-/** Biometric lock, auto-lock, screenshot blocking, the clock's drift, backup and the guide. */
+/** Biometric lock, auto-lock, screenshot blocking, a new recovery key, the clock's drift, backup and the guide. */
 @Composable
 fun SettingsScreen(
     app: TesseraApplication,
@@ -79,6 +79,15 @@ fun SettingsScreen(
             settings.blockScreenshots = it
             onScreenshotPolicyChanged()
         }
+        HorizontalDivider()
+        Text("Recovery key", style = MaterialTheme.typography.titleLarge)
+        Text(
+            "Opens your codes on a new phone or if this phone's screen lock is removed. Lost it? Make a new one: " +
+                "the old one stops working.",
+            style = MaterialTheme.typography.bodyMedium,
+        )
+        // Asks first, then shows the new key in RecoveryKeyDialog (drawn over every screen by TesseraRoot).
+        TextButton(onClick = services.recoveryKey::askForNew) { Text("New recovery key") }
         HorizontalDivider()
         Text("Time", style = MaterialTheme.typography.titleLarge)
         Text(
