@@ -10,6 +10,7 @@ Every endpoint is a GET answering JSON (users are those peer/server creates: ali
 matching), carol (code to phone), dave; each one's PIN is "<user>pin"):
     /enroll?user=U                      -> {"serial", "link"}       (a new push token, clientwait)
     /token?serial=S                     -> {"rollout_state", "active", "firebase_token"}
+    /delete?serial=S                    -> {"deleted"}                (removes a token at the server)
     /trigger?user=U                     -> {"transaction_id", "presence_answer"}
     /status?transaction_id=T            -> {"status", "value"}      (pending/accept/declined/…)
     /finalize?user=U&transaction_id=T[&pass=P] -> {"authentication"} (ACCEPT/REJECT)
@@ -118,6 +119,8 @@ def serve(base, workdir, port):
         "/token": lambda q: (lambda t: {"rollout_state": t.get("rollout_state"), "active": t.get("active"),
                                         "firebase_token": (t.get("info") or {}).get("firebase_token")})(
             admin.token_info(need(q, "serial")) or {}),
+        "/delete": lambda q: {"deleted": admin.http("DELETE", "/token/" + urllib.parse.quote(need(q, "serial")),
+                                                    None, admin.headers())["result"]["value"]},
         "/trigger": lambda q: (lambda t: {"transaction_id": t[0],
                                           "presence_answer": t[1].get("presence_answer")})(
             admin.trigger(need(q, "user"))),
