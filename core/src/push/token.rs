@@ -113,3 +113,48 @@ impl PushToken {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::push::keys::test_keys;
+
+    fn token() -> PushToken {
+        let device = DeviceKey::from_pkcs8(test_keys::device().pkcs8_der()).unwrap();
+        let (_, server_key) = test_keys::server();
+        PushToken {
+            serial: "PIPU1".into(),
+            url: "https://pi.example/ttype/push".into(),
+            ssl_verify: true,
+            label: "l".into(),
+            issuer: "i".into(),
+            enrolled_at: 1,
+            device_key: device,
+            server_key: server_key.clone(),
+            poll_only: true,
+            push_service_token: Some("fcm-secret-ish".into()),
+        }
+    }
+
+    #[test]
+    fn push_service_token_round_trips_and_stays_out_of_debug() {
+        let t = PushToken::from_record(&token().to_record().unwrap()).unwrap();
+        assert!(t.poll_only);
+        assert_eq!(t.push_service_token.as_deref(), Some("fcm-secret-ish"));
+        let debug = format!("{t:?}");
+        assert!(!debug.contains("fcm-secret-ish"), "{debug}");
+        assert!(debug.contains("has_push_service_token: true"), "{debug}");
+    }
+
+    #[test]
+    fn records_from_before_push_service_tokens_read_as_pushing_without_a_token() {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&token().to_record().unwrap()).unwrap();
+        let obj = v.as_object_mut().unwrap();
+        obj.remove("poll_only");
+        obj.remove("push_service_token");
+        let t = PushToken::from_record(&serde_json::to_vec(&v).unwrap()).unwrap();
+        assert!(!t.poll_only);
+        assert_eq!(t.push_service_token, None);
+    }
+}
