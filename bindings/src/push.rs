@@ -305,6 +305,30 @@ pub struct PollResult {
     pub clock_offset_seconds: i64,
 }
 
+/// What became of one token in [`PushApprovals::update_push_service_token`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum PushTokenUpdateOutcome {
+    /// The server now holds the new push-service token.
+    Updated,
+    /// Enrolled poll-only: the server never pushes, so it was not told.
+    SkippedPollOnly,
+    /// The update failed (network, refused signature or timestamp); the server keeps the old
+    /// token. Also recorded in the history.
+    Failed {
+        /// Why, without the token itself.
+        reason: String,
+    },
+}
+
+/// One token's result of a push-service token update.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PushTokenUpdate {
+    /// Serial (`PIPU…`).
+    pub serial: String,
+    /// What happened.
+    pub outcome: PushTokenUpdateOutcome,
+}
+
 fn push_error(e: PushError) -> TesseraError {
     log::debug!(target: "tessera::bindings", "push: {e}");
     match e {
@@ -324,6 +348,9 @@ fn push_error(e: PushError) -> TesseraError {
             invalid_input("the server refused that answer; try again")
         }
         PushError::AnswerRejected { retry: false, .. } => TesseraError::Network,
+        PushError::InvalidPushServiceToken(_) => {
+            invalid_input("not a usable push-service (FCM/APNs) token")
+        }
         other => internal("push", &other),
     }
 }
@@ -433,6 +460,56 @@ impl PushApprovals {
     /// `Network`, `Locked`.
     pub fn enroll(&self, uri: String) -> Result<PushTokenInfo, TesseraError> {
         self.run(|c| c.enroll(&uri).map(|t| PushTokenInfo::from(&t)))
+    }
+
+    /// Enrolls like [`PushApprovals::enroll`] and gives the server the app's push-service token
+    /// (FCM registration token or APNs device token) so it can push requests. `None`, or a link
+    /// the server marked `poll_only`, enrolls for polling (`no_firebase_token`). Errors: as
+    /// `enroll`, plus `InvalidInput` for an unusable token (empty, over 1024 bytes, spaces or
+    /// non-ASCII).
+    pub fn enroll_with_push_token(
+        &self,
+        uri: String,
+        push_service_token: Option<String>,
+    ) -> Result<PushTokenInfo, TesseraError> {
+        self.run(|c| {
+            c.enroll_with_push_service_token(&uri, push_service_token.as_deref())
+                .map(|t| PushTokenInfo::from(&t))
+        })
+    }
+
+    /// Hands the app's new push-service token (FCM `onNewToken`, APNs registration) to the
+    /// server of every token not enrolled poll-only, signed with that token's device key.
+    /// Returns one result per enrolled token; a failure of one does not stop the others and is
+    /// not thrown. Errors: `InvalidInput` (unusable token), `Locked`.
+    pub fn update_push_service_token(
+        &self,
+        token: String,
+    ) -> Result<Vec<PushTokenUpdate>, TesseraError> {
+        self.run(|c| {
+            let r = c.update_push_service_token(&token)?;
+            let mut out: Vec<PushTokenUpdate> = Vec::new();
+            out.extend(r.updated.into_iter().map(|serial| PushTokenUpdate {
+                serial,
+                outcome: PushTokenUpdateOutcome::Updated,
+            }));
+            out.extend(
+                r.skipped_poll_only
+                    .into_iter()
+                    .map(|serial| PushTokenUpdate {
+                        serial,
+                        outcome: PushTokenUpdateOutcome::SkippedPollOnly,
+                    }),
+            );
+            out.extend(r.errors.into_iter().map(|(serial, e)| PushTokenUpdate {
+                serial,
+                outcome: PushTokenUpdateOutcome::Failed {
+                    reason: e.to_string(),
+                },
+            }));
+            out.sort_by(|a, b| a.serial.cmp(&b.serial));
+            Ok(out)
+        })
     }
 
     /// The enrolled tokens.

@@ -37,6 +37,7 @@ struct Server {
     tamper: bool,
     answers: Vec<Vec<(String, String)>>,
     offline: bool,
+    fbtoken: Option<String>,
 }
 
 struct Fake(Mutex<Server>);
@@ -87,7 +88,7 @@ impl Transport for Fake {
         };
         if let Some(pubkey) = get("pubkey") {
             assert_eq!(get("enrollment_credential").as_deref(), Some("c0ffee"));
-            assert_eq!(get("fbtoken").as_deref(), Some("no_firebase_token"));
+            s.fbtoken = get("fbtoken");
             let spki = BASE64.decode(pubkey.as_bytes()).unwrap();
             let pk = rsa::RsaPublicKey::from_public_key_der(&spki).unwrap();
             s.device =
@@ -104,6 +105,24 @@ impl Transport for Fake {
         let device = s.device.clone().expect("enrolled");
         let serial = get("serial").unwrap();
         let sig = get("signature").unwrap();
+        if let Some(new) = get("new_fb_token") {
+            // pushtoken.py _handle_firebase_update: ±5 min window, then the signature.
+            let ts = get("timestamp").unwrap();
+            let t = humantime::parse_rfc3339(&ts).unwrap();
+            let t = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+            if t.abs_diff(now(&s)) > 300 {
+                return Ok(error(
+                    &s,
+                    10,
+                    &format!("Timestamp {ts} not in valid range."),
+                ));
+            }
+            if serial != SERIAL || !device.verify_b32(&format!("{new}|{serial}|{ts}"), &sig) {
+                return Ok(error(&s, 10, "Could not verify signature!"));
+            }
+            s.fbtoken = Some(new);
+            return Ok(reply(&s, true, json!(true), json!({})));
+        }
         if req.method == Method::Get {
             let ts = get("timestamp").unwrap();
             if serial != SERIAL || !device.verify_b32(&format!("{serial}|{ts}"), &sig) {
@@ -223,6 +242,7 @@ fn world() -> World {
         tamper: false,
         answers: Vec::new(),
         offline: false,
+        fbtoken: None,
     }));
     World {
         fake,
@@ -269,24 +289,88 @@ impl World {
 }
 
 fn enrolled() -> World {
+    enrolled_with(true, None)
+}
+
+fn enrolled_with(poll_only: bool, push_token: Option<&str>) -> World {
     let mut w = world();
     let uri = format!(
-        "otpauth://pipush/{SERIAL}?url={}&ttl=10&issuer=privacyIDEA&enrollment_credential=c0ffee&v=1&serial={SERIAL}&sslverify=0&poll_only=True",
-        "http%3A//127.0.0.1%3A5001/ttype/push"
+        "otpauth://pipush/{SERIAL}?url={}&ttl=10&issuer=privacyIDEA&enrollment_credential=c0ffee&v=1&serial={SERIAL}&sslverify=0&poll_only={}",
+        "http%3A//127.0.0.1%3A5001/ttype/push",
+        if poll_only { "True" } else { "False" }
     );
     let key = DeviceKey::generate_with_bits(2048).unwrap();
     let mut c = w.client();
     let t = c
-        .enroll_with_key(EnrollmentUri::parse(&uri).unwrap(), key)
+        .enroll_with_key(EnrollmentUri::parse(&uri).unwrap(), key, push_token)
         .unwrap();
     assert_eq!(t.serial, SERIAL);
     assert!(!format!("{t:?}").contains("pkcs8"));
     let again = c.enroll_with_key(
         EnrollmentUri::parse(&uri).unwrap(),
         DeviceKey::generate_with_bits(2048).unwrap(),
+        None,
     );
     assert!(matches!(again, Err(PushError::AlreadyEnrolled(_))));
     w
+}
+
+fn server_fbtoken(w: &World) -> Option<String> {
+    w.fake.0.lock().unwrap().fbtoken.clone()
+}
+
+#[test]
+fn push_service_token_at_rollout_and_update() {
+    // Poll-only enrollment: the server gets no_firebase_token and is never told a new token.
+    let mut w = enrolled_with(true, Some("fcm-at-rollout"));
+    assert_eq!(server_fbtoken(&w).as_deref(), Some("no_firebase_token"));
+    let report = w.client().update_push_service_token("fcm-2").unwrap();
+    assert_eq!(report.skipped_poll_only, [SERIAL]);
+    assert!(report.updated.is_empty() && report.errors.is_empty());
+    assert_eq!(server_fbtoken(&w).as_deref(), Some("no_firebase_token"));
+
+    // A pushing server gets the token at rollout and each update, signed and in its window.
+    let mut w = enrolled_with(false, Some("fcm-at-rollout"));
+    assert_eq!(server_fbtoken(&w).as_deref(), Some("fcm-at-rollout"));
+    let stored = |w: &mut World| w.client().tokens().unwrap()[0].push_service_token.clone();
+    assert_eq!(stored(&mut w).as_deref(), Some("fcm-at-rollout"));
+    let report = w.client().update_push_service_token("fcm-2").unwrap();
+    assert_eq!(report.updated, [SERIAL]);
+    assert!(report.errors.is_empty());
+    assert_eq!(server_fbtoken(&w).as_deref(), Some("fcm-2"));
+    assert_eq!(stored(&mut w).as_deref(), Some("fcm-2"));
+
+    // Refused (device clock 6 min behind, outside the ±5 min window): recorded per token, the
+    // stored token stays; the reply's time corrects the clock so the next update goes through.
+    w.device_clock.set(w.device_clock.now_unix_seconds() - 360);
+    let mut c = w.client();
+    c.set_persist_clock_offset(false);
+    let report = c.update_push_service_token("fcm-3").unwrap();
+    assert!(report.updated.is_empty());
+    assert_eq!(report.errors.len(), 1);
+    assert!(
+        matches!(&report.errors[0], (s, PushError::Server { code: 10, .. }) if s == SERIAL),
+        "{:?}",
+        report.errors
+    );
+    assert!(!report.errors[0].1.to_string().contains("fcm-3"));
+    let report = c.update_push_service_token("fcm-3").unwrap();
+    assert_eq!(report.updated, [SERIAL], "{:?}", report.errors);
+    assert_eq!(server_fbtoken(&w).as_deref(), Some("fcm-3"));
+    let h = w.client().history().unwrap();
+    assert!(h.iter().any(|e| matches!(&e.event,
+        HistoryEvent::Failed { reason } if reason.starts_with("push-service token update"))));
+    assert!(!format!("{h:?}").contains("fcm-3"));
+
+    // Offline: an error for the token, nothing stored; a bad token is refused before sending.
+    w.fake.0.lock().unwrap().offline = true;
+    let report = w.client().update_push_service_token("fcm-4").unwrap();
+    assert!(matches!(report.errors[..], [(_, PushError::Transport(_))]));
+    assert_eq!(stored(&mut w).as_deref(), Some("fcm-3"));
+    assert!(matches!(
+        w.client().update_push_service_token("has space"),
+        Err(PushError::InvalidPushServiceToken(_))
+    ));
 }
 
 #[test]

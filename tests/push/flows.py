@@ -355,5 +355,53 @@ def flows():
           and any(e.get("context", {}).get("title") == "privacyIDEA loopback" for e in h), events)
 
 
+    print("push-service (FCM) token: at enrollment and the signed new_fb_token update")
+    fb = lambda serial: ((token_info(serial) or {}).get("info") or {}).get("firebase_token")
+    # The peer is poll-only; the link is edited to poll_only=False so the client treats the server
+    # as one that pushes (privacyIDEA stores and updates firebase_token whatever its gateway).
+    serial, link = token_init("dave")
+    os.makedirs(os.path.dirname(vault_path("dave")), exist_ok=True)
+    tessera("dave", "init")
+    rc, out, err = cli_json("dave", "enroll", link.replace("poll_only=True", "poll_only=False"),
+                            "--fcm-token", "fcm-rollout-token:APA91b", "--json")
+    check("enroll --fcm-token exits 0", rc == 0 and out and out["serial"] == serial, err)
+    check("server: tokeninfo firebase_token is the token sent at enrollment",
+          fb(serial) == "fcm-rollout-token:APA91b", fb(serial))
+    check("server: alice's poll-only enrollment holds no_firebase_token",
+          fb(links["alice"][0]) == "no_firebase_token", fb(links["alice"][0]))
+    rc, out, err = cli("dave", "fcm-token", "fcm-new-token_2:APA91b", "--json")
+    rows = [json.loads(x) for x in out.splitlines() if x.strip()]
+    check("fcm-token exits 0 and reports the token updated",
+          rc == 0 and rows == [{"serial": serial, "outcome": "updated", "reason": None}], f"{rc} {out} {err}")
+    check("server: firebase_token is the new token", fb(serial) == "fcm-new-token_2:APA91b", fb(serial))
+    rc, st, _ = cli_json("dave", "status", "--json")
+    check("status shows the token as not poll-only with a push-service token",
+          rc == 0 and st["tokens"][0]["poll_only"] is False and st["tokens"][0]["push_service_token_set"], st)
+    rc, out, err = cli("dave", "fcm-token", "fcm-stale", "--simulate-clock-skew", "-400", "--json")
+    rows = [json.loads(x) for x in out.splitlines() if x.strip()]
+    check("an update 400 s in the past (outside ±5 min) exits non-zero, one-line error, token failed",
+          rc != 0 and len(rows) == 1 and rows[0]["outcome"] == "failed" and "valid range" in err
+          and len(err.strip().splitlines()) == 1 and "fcm-stale" not in err, f"{rc} {out} {err}")
+    check("server: the stale update left firebase_token unchanged", fb(serial) == "fcm-new-token_2:APA91b",
+          fb(serial))
+    check("history records the failed update", any(h["event"] == "failed" and "push-service token" in h["reason"]
+                                                   for h in history("dave")), history("dave")[-1:])
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+    forged = http("POST", "/ttype/push", {"new_fb_token": "fcm-forged", "serial": serial, "timestamp": stamp,
+                                          "signature": "A" * 824})
+    check("server: an update with a forged signature is refused (ERR10)",
+          forged.get("result", {}).get("status") is False
+          and forged["result"].get("error", {}).get("code") == 10, forged)
+    check("server: firebase_token unchanged after the forgery", fb(serial) == "fcm-new-token_2:APA91b", fb(serial))
+    rc, out, err = cli("alice", "fcm-token", "fcm-for-alice", "--json")
+    rows = [json.loads(x) for x in out.splitlines() if x.strip()]
+    check("alice (poll-only enrollment): the update is skipped and nothing is sent",
+          rc == 0 and rows and all(r["outcome"] == "skipped_poll_only" for r in rows)
+          and fb(links["alice"][0]) == "no_firebase_token", f"{rc} {out} {err}")
+    rc, _, err = cli("dave", "fcm-token", "has space")
+    check("an unusable token is refused locally with a one-line error",
+          rc != 0 and "push-service token" in err and len(err.strip().splitlines()) == 1, err)
+
+
 if __name__ == "__main__":
     main()

@@ -62,6 +62,17 @@ pub struct ApproveOutcome {
     pub display_code: Option<String>,
 }
 
+/// What a push-service token update did, token by token.
+#[derive(Debug, Default)]
+pub struct TokenUpdateReport {
+    /// Serials whose server now holds the new token.
+    pub updated: Vec<String>,
+    /// Serials enrolled poll-only: their server never pushes, so it was not told.
+    pub skipped_poll_only: Vec<String>,
+    /// Serials whose update failed, with the error (also in the history).
+    pub errors: Vec<(String, PushError)>,
+}
+
 /// Requests decided longer ago than this are left out of poll results (seconds).
 const RECENT_SECONDS: u64 = 86_400;
 
@@ -137,25 +148,44 @@ impl<'a> PushClient<'a> {
         }
     }
 
-    /// Enrolls from an `otpauth://pipush/` link with a fresh RSA-4096 key (slow: seconds).
+    /// Enrolls from an `otpauth://pipush/` link with a fresh RSA-4096 key (slow: seconds), for
+    /// polling only (the server is told `no_firebase_token`).
     pub fn enroll(&mut self, uri: &str) -> Result<PushToken, PushError> {
+        self.enroll_with_push_service_token(uri, None)
+    }
+
+    /// Enrolls like [`PushClient::enroll`], giving the server the app's push-service (FCM/APNs)
+    /// token so it can push requests; `None`, or a link with `poll_only=True`, sends
+    /// `no_firebase_token` (the app then polls).
+    pub fn enroll_with_push_service_token(
+        &mut self,
+        uri: &str,
+        push_service_token: Option<&str>,
+    ) -> Result<PushToken, PushError> {
         let parsed = EnrollmentUri::parse(uri)?;
+        if let Some(t) = push_service_token {
+            messages::check_push_service_token(t)?;
+        }
         if self.records().token(&parsed.serial)?.is_some() {
             return Err(PushError::AlreadyEnrolled(parsed.serial));
         }
-        self.enroll_with_key(parsed, DeviceKey::generate()?)
+        self.enroll_with_key(parsed, DeviceKey::generate()?, push_service_token)
     }
 
-    /// Enrolls with a given device key (tests; platforms that generate keys themselves).
+    /// Enrolls with a given device key (tests; platforms that generate keys themselves) and an
+    /// optional push-service token (see [`PushClient::enroll_with_push_service_token`]).
     pub fn enroll_with_key(
         &mut self,
         uri: EnrollmentUri,
         device_key: DeviceKey,
+        push_service_token: Option<&str>,
     ) -> Result<PushToken, PushError> {
         if self.records().token(&uri.serial)?.is_some() {
             return Err(PushError::AlreadyEnrolled(uri.serial));
         }
-        let request = messages::enroll_request(&uri, &device_key);
+        let request = messages::enroll_request(&uri, &device_key, push_service_token)?;
+        let sent = messages::rollout_fbtoken(&uri, push_service_token);
+        let stored_push_token = (sent != messages::NO_FIREBASE_TOKEN).then(|| sent.to_string());
         let reply = messages::parse_reply(&self.transport.send(&request)?)?;
         self.observe_server_time(reply.server_time);
         let server_key = messages::parse_enroll_reply(reply)?;
@@ -168,6 +198,8 @@ impl<'a> PushClient<'a> {
             enrolled_at: self.clock.now(),
             device_key,
             server_key,
+            poll_only: uri.poll_only,
+            push_service_token: stored_push_token,
         };
         self.records().save_token(&token)?;
         log::info!("push: enrolled {}", token.serial);
@@ -332,6 +364,62 @@ impl<'a> PushClient<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Tells the server of every token not enrolled poll-only the app's new push-service
+    /// (FCM/APNs) token, signed with that token's device key (privacyIDEA `new_fb_token`; the
+    /// server accepts a timestamp within ±5 minutes of its clock). Poll-only tokens are skipped:
+    /// their server has no push gateway for them, so the device identifier would only leak. A
+    /// token whose update fails does not stop the others; its error is in the report and the
+    /// history, and its stored push-service token stays the old one.
+    pub fn update_push_service_token(
+        &mut self,
+        new_token: &str,
+    ) -> Result<TokenUpdateReport, PushError> {
+        messages::check_push_service_token(new_token)?;
+        let mut report = TokenUpdateReport::default();
+        for mut token in self.records().tokens()? {
+            if token.poll_only {
+                report.skipped_poll_only.push(token.serial.clone());
+                continue;
+            }
+            match self.send_token_update(&token, new_token) {
+                Ok(()) => {
+                    token.push_service_token = Some(new_token.to_string());
+                    self.records().save_token(&token)?;
+                    log::info!("push: {} has the new push-service token", token.serial);
+                    report.updated.push(token.serial.clone());
+                }
+                Err(e) => {
+                    let now = self.clock.now();
+                    self.record(HistoryEntry {
+                        at: now,
+                        serial: Some(token.serial.clone()),
+                        request_id: None,
+                        context: None,
+                        event: HistoryEvent::Failed {
+                            reason: format!("push-service token update: {e}"),
+                        },
+                    });
+                    report.errors.push((token.serial.clone(), e));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn send_token_update(&mut self, token: &PushToken, new_token: &str) -> Result<(), PushError> {
+        let req = messages::token_update_request(
+            &token.url,
+            token.ssl_verify,
+            &token.serial,
+            new_token,
+            &token.device_key,
+            self.clock.now(),
+        )?;
+        let reply = messages::parse_reply(&self.transport.send(&req)?)?;
+        self.observe_server_time(reply.server_time);
+        messages::parse_token_update_reply(reply)
     }
 
     /// Takes a payload handed over by the app (FCM/APNs data): parses, verifies and stores it.

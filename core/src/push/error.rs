@@ -73,6 +73,9 @@ pub enum PushError {
         /// Whether the request stays open for another answer (wrong number-matching option).
         retry: bool,
     },
+    /// A push-service (FCM/APNs) token is unusable; the message never repeats the token.
+    #[error("invalid push-service token: {0}")]
+    InvalidPushServiceToken(String),
     /// The store failed.
     #[error("store error: {0}")]
     Store(String),

@@ -6,6 +6,7 @@
 //! | poll | `GET url?serial&timestamp&signature` | `serial|timestamp` |
 //! | accept | `POST url serial, nonce, signature [, presence_answer]` | `nonce|serial[|answer]` |
 //! | decline | `POST url serial, nonce, decline=1 [, decline_reason], signature` | `nonce|serial|decline[|reason]` |
+//! | push-service token update | `POST url new_fb_token, serial, timestamp, signature` | `new_fb_token|serial|timestamp` |
 
 use serde_json::Value;
 
@@ -22,6 +23,8 @@ pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
 pub const MAX_POLL_ENTRIES: usize = 100;
 /// privacyIDEA's token for "no Firebase": the phone polls.
 pub const NO_FIREBASE_TOKEN: &str = "no_firebase_token";
+/// Longest push-service (FCM/APNs) token accepted, in bytes (an FCM token is about 160).
+pub const MAX_PUSH_SERVICE_TOKEN_LEN: usize = 1024;
 
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,18 +76,93 @@ fn p(k: &str, v: impl Into<String>) -> (String, String) {
     (k.to_string(), v.into())
 }
 
-/// Step 2 of the rollout: send the device's public key with the one-time credential.
-pub fn enroll_request(uri: &EnrollmentUri, device: &DeviceKey) -> HttpRequest {
-    HttpRequest {
+/// Checks a push-service (FCM/APNs) token before it goes on the wire: 1 to
+/// [`MAX_PUSH_SERVICE_TOKEN_LEN`] printable ASCII characters without spaces. The error never
+/// repeats the token (it identifies the device).
+pub fn check_push_service_token(token: &str) -> Result<(), PushError> {
+    if token.is_empty() {
+        return Err(PushError::InvalidPushServiceToken("it is empty".into()));
+    }
+    if token.len() > MAX_PUSH_SERVICE_TOKEN_LEN {
+        return Err(PushError::InvalidPushServiceToken(format!(
+            "it is longer than {MAX_PUSH_SERVICE_TOKEN_LEN} bytes"
+        )));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(PushError::InvalidPushServiceToken(
+            "it holds spaces, control or non-ASCII characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The `fbtoken` a rollout sends: the push-service token, or [`NO_FIREBASE_TOKEN`] when there is
+/// none or the server said it only supports polling (`poll_only`).
+pub fn rollout_fbtoken<'t>(uri: &EnrollmentUri, push_service_token: Option<&'t str>) -> &'t str {
+    match push_service_token {
+        Some(t) if !uri.poll_only => t,
+        _ => NO_FIREBASE_TOKEN,
+    }
+}
+
+/// Step 2 of the rollout: send the device's public key with the one-time credential and the
+/// push-service token ([`rollout_fbtoken`]).
+pub fn enroll_request(
+    uri: &EnrollmentUri,
+    device: &DeviceKey,
+    push_service_token: Option<&str>,
+) -> Result<HttpRequest, PushError> {
+    if let Some(t) = push_service_token {
+        check_push_service_token(t)?;
+    }
+    Ok(HttpRequest {
         method: Method::Post,
         url: uri.url.clone(),
         params: vec![
             p("enrollment_credential", uri.enrollment_credential.clone()),
             p("serial", uri.serial.clone()),
-            p("fbtoken", NO_FIREBASE_TOKEN),
+            p("fbtoken", rollout_fbtoken(uri, push_service_token)),
             p("pubkey", device.public_spki_base64()),
         ],
         verify_tls: uri.ssl_verify,
+    })
+}
+
+/// A signed update of the push-service token the server holds for `serial` (privacyIDEA checks
+/// the timestamp against a ±5 minute window; same ISO 8601 form as the poll).
+pub fn token_update_request(
+    url: &str,
+    ssl_verify: bool,
+    serial: &str,
+    new_token: &str,
+    device: &DeviceKey,
+    unix_seconds: u64,
+) -> Result<HttpRequest, PushError> {
+    check_push_service_token(new_token)?;
+    let timestamp = drift::iso_timestamp(unix_seconds);
+    let signature = device.sign_b32(&format!("{new_token}|{serial}|{timestamp}"))?;
+    Ok(HttpRequest {
+        method: Method::Post,
+        url: url.to_string(),
+        params: vec![
+            p("new_fb_token", new_token),
+            p("serial", serial),
+            p("timestamp", timestamp),
+            p("signature", signature),
+        ],
+        verify_tls: ssl_verify,
+    })
+}
+
+/// Reads the reply to a push-service token update: `result.value` must be true.
+pub fn parse_token_update_reply(reply: Reply) -> Result<(), PushError> {
+    let reply = reply.ok()?;
+    if reply.value.as_bool() == Some(true) {
+        Ok(())
+    } else {
+        Err(PushError::BadResponse(
+            "the server did not confirm the push-service token update".into(),
+        ))
     }
 }
 
@@ -357,6 +435,105 @@ mod tests {
             &get(&r, "signature").unwrap()
         ));
         assert!(r.verify_tls);
+    }
+
+    fn param(r: &HttpRequest, k: &str) -> Option<String> {
+        r.params
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn device_public() -> ServerKey {
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        let private = <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(
+            test_keys::device().pkcs8_der(),
+        )
+        .unwrap();
+        ServerKey::from_pkcs1_der(
+            rsa::RsaPublicKey::from(&private)
+                .to_pkcs1_der()
+                .unwrap()
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn token_updates_are_signed_over_token_serial_and_timestamp() {
+        let dev = test_keys::device();
+        let pubkey = device_public();
+        let fcm = "fcm:APA91b-Example_token.1";
+        let r =
+            token_update_request("http://h/ttype/push", false, "S", fcm, dev, 784_111_777).unwrap();
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(r.url, "http://h/ttype/push");
+        assert!(!r.verify_tls);
+        let names: Vec<&str> = r.params.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["new_fb_token", "serial", "timestamp", "signature"]);
+        assert_eq!(param(&r, "new_fb_token").unwrap(), fcm);
+        // The same timestamp form as the poll, which privacyIDEA's isoparse reads as UTC.
+        assert_eq!(
+            param(&r, "timestamp").unwrap(),
+            "1994-11-06T08:49:37.000000Z"
+        );
+        let sig = param(&r, "signature").unwrap();
+        assert!(pubkey.verify_b32(&format!("{fcm}|S|1994-11-06T08:49:37.000000Z"), &sig));
+        // Any other message (other serial, time or token) does not verify.
+        assert!(!pubkey.verify_b32(&format!("{fcm}|S|1994-11-06T08:49:38.000000Z"), &sig));
+        assert!(!pubkey.verify_b32(&format!("S|{fcm}|1994-11-06T08:49:37.000000Z"), &sig));
+        let debug = format!("{r:?}");
+        assert!(!debug.contains(fcm) && !debug.contains(&sig), "{debug}");
+        for bad in ["", "has space", "tab\there", "ünicode", &"x".repeat(1025)] {
+            let e = token_update_request("http://h", true, "S", bad, dev, 1).unwrap_err();
+            assert!(matches!(e, PushError::InvalidPushServiceToken(_)), "{e}");
+            if !bad.is_empty() {
+                assert!(!e.to_string().contains(bad), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn rollout_sends_the_push_service_token_unless_poll_only() {
+        let dev = test_keys::device();
+        let mut uri = EnrollmentUri::parse(
+            "otpauth://pipush/PIPU1?url=http%3A//127.0.0.1%3A5001/ttype/push&enrollment_credential=aa&v=1&serial=PIPU1&sslverify=0&poll_only=False",
+        )
+        .unwrap();
+        let fb = |r: HttpRequest| param(&r, "fbtoken").unwrap();
+        assert_eq!(fb(enroll_request(&uri, dev, Some("tok")).unwrap()), "tok");
+        assert_eq!(
+            fb(enroll_request(&uri, dev, None).unwrap()),
+            NO_FIREBASE_TOKEN
+        );
+        assert!(enroll_request(&uri, dev, Some("a b")).is_err());
+        uri.poll_only = true;
+        assert_eq!(
+            fb(enroll_request(&uri, dev, Some("tok")).unwrap()),
+            NO_FIREBASE_TOKEN
+        );
+    }
+
+    #[test]
+    fn token_update_replies_are_judged() {
+        let ok = parse_reply(&resp(r#"{"result":{"status":true,"value":true}}"#)).unwrap();
+        assert!(parse_token_update_reply(ok).is_ok());
+        let no = parse_reply(&resp(r#"{"result":{"status":true,"value":false}}"#)).unwrap();
+        assert!(matches!(
+            parse_token_update_reply(no),
+            Err(PushError::BadResponse(_))
+        ));
+        // What privacyIDEA 3.14 answers to a bad signature or unknown serial, and to a stale time.
+        for body in [
+            r#"{"result":{"status":false,"error":{"code":10,"message":"Could not verify signature!"}}}"#,
+            r#"{"result":{"status":false,"error":{"code":10,"message":"Timestamp 2020-01-01T00:00:00.000000Z not in valid range."}}}"#,
+        ] {
+            let r = parse_reply(&resp(body)).unwrap();
+            assert!(matches!(
+                parse_token_update_reply(r),
+                Err(PushError::Server { code: 10, .. })
+            ));
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub mod transport;
 #[cfg(feature = "vault")]
 pub mod vault_store;
 
-pub use client::{ApproveOutcome, PollOptions, PollReport, PushClient};
+pub use client::{ApproveOutcome, PollOptions, PollReport, PushClient, TokenUpdateReport};
 pub use enroll_uri::EnrollmentUri;
 pub use error::PushError;
 pub use history::{HistoryEntry, HistoryEvent};

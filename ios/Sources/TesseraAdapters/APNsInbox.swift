@@ -39,6 +39,31 @@ public final class APNsInbox: PushInbox {
         }
     }
 
+    /// Hands the app's new push-service token to the core's `PushApprovals.updatePushServiceToken`,
+    /// which signs it for the server of every token not enrolled poll-only. A server that could
+    /// not be told is listed in `failed`, not thrown; throws `Problem.unknown` for an unusable token
+    /// (empty, over 1024 bytes, spaces) and `.locked` when the vault is locked. Network calls: call
+    /// it off the main thread.
+    public func pushServiceTokenChanged(_ token: String) throws -> PushTokenRegistration {
+        let results = try core { try push.updatePushServiceToken(token: token.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        var updated = 0, skipped = 0
+        var failed: [String] = []
+        for r in results {
+            switch r.outcome {
+            case .updated: updated += 1
+            case .skippedPollOnly: skipped += 1
+            case .failed: failed.append(r.serial)
+            }
+        }
+        return PushTokenRegistration(updated: updated, skippedPollOnly: skipped, failed: failed)
+    }
+
+    /// An APNs device token (from `didRegisterForRemoteNotificationsWithDeviceToken`) as the
+    /// lower-case hex text servers expect.
+    public static func hexToken(_ deviceToken: Data) -> String {
+        deviceToken.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// `userInfo` of a remote notification as string data: strings as they are, numbers as their
     /// decimal text (some relays turn `"1"` into `1`); `aps` and other nested values are dropped.
     public static func data(fromUserInfo userInfo: [AnyHashable: Any]) -> [String: String] {

@@ -35,7 +35,17 @@ public final class PushApprovalSource: ApprovalSource, PushEnroller {
     /// is already enrolled.
     @discardableResult
     public func enroll(link: String) throws -> String {
-        let token = try core { try push.enroll(uri: link.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try enroll(link: link, pushServiceToken: nil)
+    }
+
+    /// Enrolls like `enroll(link:)`, giving the server the app's push-service token (APNs, as hex)
+    /// so it can push requests, unless the link says the server only polls.
+    @discardableResult
+    public func enroll(link: String, pushServiceToken: String?) throws -> String {
+        let token = try core {
+            try push.enrollWithPushToken(uri: link.trimmingCharacters(in: .whitespacesAndNewlines),
+                                         pushServiceToken: pushServiceToken)
+        }
         return "\(token.issuer.isEmpty ? token.label : token.issuer) (\(token.serial))"
     }
 

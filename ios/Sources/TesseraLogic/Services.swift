@@ -24,6 +24,35 @@ public protocol BackupService: AnyObject {
 public protocol PushInbox: AnyObject {
     /// Delivers one notification's data; returns the new request's id, or `nil` if it was dropped.
     func deliver(_ data: [String: String]) throws -> String?
+    /// The push service gave the app a new token (APNs registration, or FCM's when it relays):
+    /// tell the sign-in servers, so they push to it.
+    func pushServiceTokenChanged(_ token: String) throws -> PushTokenRegistration
+}
+
+extension PushInbox {
+    /// An inbox that cannot register tokens tells no one.
+    public func pushServiceTokenChanged(_ token: String) throws -> PushTokenRegistration {
+        PushTokenRegistration(updated: 0, skippedPollOnly: 0, failed: [])
+    }
+}
+
+/// What telling the servers a new push-service token did: how many tokens' servers now hold it,
+/// how many were skipped (enrolled poll-only: their server never pushes), and the serials whose
+/// server could not be told (network, refused; they keep the old token until the next change).
+public struct PushTokenRegistration: Equatable, Sendable {
+    /// Tokens whose server now holds the new token.
+    public let updated: Int
+    /// Tokens enrolled poll-only, not told.
+    public let skippedPollOnly: Int
+    /// Serials whose server could not be told.
+    public let failed: [String]
+
+    /// A result with these counts.
+    public init(updated: Int, skippedPollOnly: Int, failed: [String]) {
+        self.updated = updated
+        self.skippedPollOnly = skippedPollOnly
+        self.failed = failed
+    }
 }
 
 /// The clock offset the core measured against the sign-in server.

@@ -91,6 +91,18 @@ final class PushAdaptersTests: XCTestCase {
         XCTAssertThrowsError(try APNsInbox(push: push).deliver(forged)) { XCTAssertEqual($0 as? Problem, .locked) }
     }
 
+    func testANewPushServiceTokenWithNoTokensTellsNoServerAndBadTokensAreRefused() throws {
+        let inbox = APNsInbox(push: push)
+        XCTAssertEqual(try inbox.pushServiceTokenChanged("0a1b2c"), PushTokenRegistration(updated: 0, skippedPollOnly: 0, failed: []))
+        XCTAssertEqual(network.calls, 0)
+        for bad in ["", "has space", String(repeating: "x", count: 1025)] {
+            XCTAssertThrowsError(try inbox.pushServiceTokenChanged(bad), bad) { XCTAssertEqual($0 as? Problem, .unknown) }
+        }
+        XCTAssertEqual(APNsInbox.hexToken(Data([0x00, 0xab, 0x10, 0xff])), "00ab10ff")
+        vault.lock()
+        XCTAssertThrowsError(try inbox.pushServiceTokenChanged("0a1b2c")) { XCTAssertEqual($0 as? Problem, .locked) }
+    }
+
     func testDriftIsUnknownWithoutATokenToMeasureAgainst() {
         let drift = PushClockDrift(push: push, correctsCodes: true)
         XCTAssertNil(drift.offsetSeconds())

@@ -9,7 +9,8 @@ a small loopback JSON endpoint:
 Every endpoint is a GET answering JSON (users are those peer/server creates: alice, bob (number
 matching), carol (code to phone), dave; each one's PIN is "<user>pin"):
     /enroll?user=U                      -> {"serial", "link"}       (a new push token, clientwait)
-    /token?serial=S                     -> {"rollout_state", "active"}
+    /token?serial=S                     -> {"rollout_state", "active", "firebase_token"}
+    /delete?serial=S                    -> {"deleted"}                (removes a token at the server)
     /trigger?user=U                     -> {"transaction_id", "presence_answer"}
     /status?transaction_id=T            -> {"status", "value"}      (pending/accept/declined/…)
     /finalize?user=U&transaction_id=T[&pass=P] -> {"authentication"} (ACCEPT/REJECT)
@@ -115,8 +116,11 @@ def serve(base, workdir, port):
     routes = {
         "/ready": lambda q: {"ready": True},
         "/enroll": lambda q: dict(zip(("serial", "link"), admin.token_init(need(q, "user")))),
-        "/token": lambda q: {k: (admin.token_info(need(q, "serial")) or {}).get(k)
-                             for k in ("rollout_state", "active")},
+        "/token": lambda q: (lambda t: {"rollout_state": t.get("rollout_state"), "active": t.get("active"),
+                                        "firebase_token": (t.get("info") or {}).get("firebase_token")})(
+            admin.token_info(need(q, "serial")) or {}),
+        "/delete": lambda q: {"deleted": admin.http("DELETE", "/token/" + urllib.parse.quote(need(q, "serial")),
+                                                    None, admin.headers())["result"]["value"]},
         "/trigger": lambda q: (lambda t: {"transaction_id": t[0],
                                           "presence_answer": t[1].get("presence_answer")})(
             admin.trigger(need(q, "user"))),

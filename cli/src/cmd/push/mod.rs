@@ -1,6 +1,7 @@
 //! `tessera push …`: privacyIDEA PUSH tokens from the command line.
 //!
-//! `enroll <otpauth://pipush/…>`, `poll [--json]`, `approve <id> [--answer X] [--json]`,
+//! `enroll <otpauth://pipush/…> [--fcm-token T]`, `fcm-token <T>` (tell the servers a new
+//! push-service token), `poll [--json]`, `approve <id> [--answer X] [--json]`,
 //! `deny <id> --reason not-me|cancel`, `history [--json]`, `receive <file|->` (a payload handed
 //! over by a push service), `status [--json]`. Answering a request that is no longer pending
 //! exits non-zero with the reason. Everything is kept sealed in the vault (`--vault`, password
@@ -27,9 +28,24 @@ pub enum PushCommand {
     Enroll {
         /// The otpauth://pipush/… link from the QR code.
         uri: String,
+        /// The push-service (FCM/APNs) token the server pushes requests to (ignored, and
+        /// no_firebase_token sent, when the link says poll_only=True).
+        #[arg(long, value_name = "TOKEN")]
+        fcm_token: Option<String>,
         /// Print the enrolled token as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Tell the server of every token not enrolled poll-only a new push-service (FCM/APNs) token.
+    FcmToken {
+        /// The new push-service token.
+        token: String,
+        /// Print one JSON object per token: {"serial", "outcome": updated|skipped_poll_only|failed, "reason"}.
+        #[arg(long)]
+        json: bool,
+        /// Testing: pretend the device clock is off by this many seconds (not saved).
+        #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+        simulate_clock_skew: Option<i64>,
     },
     /// Ask every enrolled token's server for sign-in requests and list them.
     Poll {
@@ -162,6 +178,10 @@ impl PushCommand {
             PushCommand::Poll {
                 simulate_clock_skew: Some(s),
                 ..
+            }
+            | PushCommand::FcmToken {
+                simulate_clock_skew: Some(s),
+                ..
             } => Some(*s),
             _ => None,
         };
@@ -174,8 +194,14 @@ impl PushCommand {
             client.set_persist_clock_offset(false);
         }
         match self {
-            PushCommand::Enroll { uri, json } => {
-                let t = client.enroll(uri.trim()).context("enrollment failed")?;
+            PushCommand::Enroll {
+                uri,
+                fcm_token,
+                json,
+            } => {
+                let t = client
+                    .enroll_with_push_service_token(uri.trim(), fcm_token.as_deref())
+                    .context("enrollment failed")?;
                 if json {
                     println!(
                         "{}",
@@ -183,6 +209,45 @@ impl PushCommand {
                     );
                 } else {
                     println!("enrolled {} ({}, {})", t.serial, t.issuer, t.label);
+                }
+            }
+            PushCommand::FcmToken { token, json, .. } => {
+                let r = client.update_push_service_token(&token)?;
+                let mut rows: Vec<(String, &str, Option<String>)> = Vec::new();
+                rows.extend(r.updated.iter().map(|s| (s.clone(), "updated", None)));
+                rows.extend(
+                    r.skipped_poll_only
+                        .iter()
+                        .map(|s| (s.clone(), "skipped_poll_only", None)),
+                );
+                rows.extend(
+                    r.errors
+                        .iter()
+                        .map(|(s, e)| (s.clone(), "failed", Some(e.to_string()))),
+                );
+                rows.sort();
+                for (serial, outcome, reason) in &rows {
+                    if json {
+                        println!(
+                            "{}",
+                            json!({"serial": serial, "outcome": outcome, "reason": reason})
+                        );
+                    } else {
+                        println!("{serial}  {}", outcome.replace('_', " "));
+                    }
+                }
+                if rows.is_empty() && !json {
+                    println!("no push tokens are enrolled");
+                }
+                if let Some((serial, e)) = r.errors.first() {
+                    bail!(
+                        "push-service token update failed for {serial}: {e}{}",
+                        if r.errors.len() > 1 {
+                            format!(" (and {} more tokens)", r.errors.len() - 1)
+                        } else {
+                            String::new()
+                        }
+                    );
                 }
             }
             PushCommand::Poll {
@@ -276,7 +341,7 @@ impl PushCommand {
                 if json {
                     let t: Vec<Value> = tokens
                         .iter()
-                        .map(|t| json!({"serial": t.serial, "label": t.label, "issuer": t.issuer, "url": t.url, "ssl_verify": t.ssl_verify, "enrolled_at": t.enrolled_at}))
+                        .map(|t| json!({"serial": t.serial, "label": t.label, "issuer": t.issuer, "url": t.url, "ssl_verify": t.ssl_verify, "enrolled_at": t.enrolled_at, "poll_only": t.poll_only, "push_service_token_set": t.push_service_token.is_some()}))
                         .collect();
                     println!("{}", json!({"tokens": t, "clock_offset_seconds": offset}));
                 } else {

@@ -143,6 +143,11 @@ struct Peer {
         try call("/finalize", ["user": user, "transaction_id": tid, "pass": pass])["authentication"] as? String
     }
 
+    /// The push-service token the server holds for a token (tokeninfo `firebase_token`).
+    func firebaseToken(_ serial: String) throws -> String? {
+        try call("/token", ["serial": serial])["firebase_token"] as? String
+    }
+
     /// The server's rollout state and active flag for a token.
     func token(_ serial: String) throws -> (String?, Bool?) {
         let r = try call("/token", ["serial": serial])
@@ -246,6 +251,42 @@ final class PushPeerTests: XCTestCase {
         let events = try push.history().filter { $0.requestId == r.id }.map(\.event)
         XCTAssertEqual(events, ["received", "approved", "refused"], "the second approval is refused and recorded")
         XCTAssertLessThanOrEqual(abs(try push.clockOffsetSeconds()), 2)
+    }
+
+    func testThePushServiceTokenReachesTheServerAtEnrollmentAndOnChange() throws {
+        let (peer, dave) = try phone("dave")
+        // dave's phone enrolled from the peer's poll-only link: its server is never told.
+        XCTAssertEqual(try dave.push.updatePushServiceToken(token: "apns-00ab10ff"),
+                       [PushTokenUpdate(serial: dave.serial, outcome: .skippedPollOnly)])
+        XCTAssertEqual(try peer.firebaseToken(dave.serial), "no_firebase_token")
+
+        // A second phone for dave whose link says the server pushes (privacyIDEA stores
+        // firebase_token whatever its gateway); removed at the server afterwards so the other
+        // tests see one token per user.
+        let vault = try createVault(path: PeerPhones.dir.appendingPathComponent("dave-apns.db").path, password: "pw",
+                                    kdf: kdfInsecureForTests()).vault
+        let push = PushApprovals(vault: vault, transport: nil, clock: nil)
+        let (serial, link) = try peer.enrollLink("dave")
+        defer { _ = try? peer.call("/delete", ["serial": serial]) }
+        let pushing = link.replacingOccurrences(of: "poll_only=True", with: "poll_only=False")
+        XCTAssertNotEqual(pushing, link, "the peer's link carries poll_only=True")
+        XCTAssertEqual(try push.enrollWithPushToken(uri: pushing, pushServiceToken: "apns-00ab10ff").serial, serial)
+        XCTAssertEqual(try peer.firebaseToken(serial), "apns-00ab10ff")
+        XCTAssertEqual(try push.updatePushServiceToken(token: "apns-ffee0011"),
+                       [PushTokenUpdate(serial: serial, outcome: .updated)])
+        XCTAssertEqual(try peer.firebaseToken(serial), "apns-ffee0011")
+        XCTAssertThrowsError(try push.updatePushServiceToken(token: "has space")) { XCTAssertTrue(isCase($0, "InvalidInput"), "\($0)") }
+
+        // A phone clock 400 s behind: outside privacyIDEA's ±5 min window, refused for that token.
+        let stale = PushApprovals(vault: vault, transport: nil,
+                                  clock: Clock.fixed(unixSeconds: UInt64(Date().timeIntervalSince1970) - 400))
+        let results = try stale.updatePushServiceToken(token: "apns-stale")
+        XCTAssertEqual(results.map(\.serial), [serial])
+        guard case .failed(let reason)? = results.first?.outcome else {
+            return XCTFail("a stale update is refused: \(results)")
+        }
+        XCTAssertFalse(reason.contains("apns-stale"), reason)
+        XCTAssertEqual(try peer.firebaseToken(serial), "apns-ffee0011")
     }
 
     func testDenyNotMeAndCancelAreRejectedByTheServer() throws {

@@ -4,17 +4,23 @@ import java.net.HttpURLConnection
 import java.net.URI
 import java.net.URLEncoder
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.tessera.core.Clock
 import org.tessera.core.PushApprovals
+import org.tessera.core.PushTokenUpdateOutcome
+import org.tessera.core.TesseraException
 import org.tessera.core.kdfInsecureForTests
 import org.tessera.logic.ApprovalFlowModel
 import org.tessera.logic.ApprovalKind
 import org.tessera.logic.ApprovalPhase
 import org.tessera.logic.Decision
 import org.tessera.logic.DenyReason
+import org.tessera.logic.PushTokenRegistration
 import org.tessera.logic.core.AesKeyWrapper
 import org.tessera.logic.core.PushApprovalSource
+import org.tessera.logic.core.PushInboxAdapter
 import org.tessera.logic.core.TempDir
 import org.tessera.logic.core.UrlConnectionTransport
 import org.tessera.logic.core.VaultFile
@@ -98,6 +104,43 @@ class PeerPushTest {
                     assertEquals("REJECT", peer.finalize("bob", tid2))
 
                     assertEquals(listOf(Decision.APPROVED, Decision.DENIED_NOT_ME), source.history().map { it.decision }.sorted())
+                }
+            }
+        }
+    }
+
+    @Test
+    fun `the FCM token reaches a real privacyIDEA at enrollment and when FCM hands out a new one`() {
+        val adminUrl = System.getProperty("tessera.peerAdminUrl").orEmpty()
+        assertTrue(adminUrl.isNotEmpty(), "privacyIDEA peer not available (-Dtessera.peerAdminUrl unset): run tests/kotlin/run")
+        val peer = Peer(adminUrl)
+        TempDir().use { tmp ->
+            VaultFile.openOrCreate(tmp.path("alice.tessera"), AesKeyWrapper(), kdfInsecureForTests()).use { opened ->
+                val (serial, link) = peer.enroll("alice")
+                PushApprovals(opened.vault, UrlConnectionTransport(), null).use { push ->
+                    // The peer is poll-only; the link says it pushes so the client registers the token
+                    // (privacyIDEA stores firebase_token whatever its gateway).
+                    val pushing = link.replace("poll_only=True", "poll_only=False")
+                    assertTrue(pushing != link, "the peer's link carries poll_only=True")
+                    assertEquals(serial, PushApprovalSource(push).enroll(pushing, "fcm-kotlin-1:APA91b"))
+                    assertEquals("fcm-kotlin-1:APA91b", peer.token(serial)["firebase_token"])
+
+                    // FirebaseMessagingService.onNewToken → the inbox adapter → the core → the server.
+                    val inbox = PushInboxAdapter(push)
+                    assertEquals(PushTokenRegistration(1, 0, emptyList()), inbox.pushServiceTokenChanged("fcm-kotlin-2"))
+                    assertEquals("fcm-kotlin-2", peer.token(serial)["firebase_token"])
+                    assertThrows(TesseraException.InvalidInput::class.java) { push.updatePushServiceToken("has space") }
+                    assertEquals("fcm-kotlin-2", peer.token(serial)["firebase_token"])
+                }
+                // A phone clock 400 s behind: outside privacyIDEA's ±5 min window, refused per token.
+                val stale = System.currentTimeMillis() / 1000 - 400
+                PushApprovals(opened.vault, UrlConnectionTransport(), Clock.fixed(stale.toULong())).use { push ->
+                    val results = push.updatePushServiceToken("fcm-kotlin-3")
+                    assertEquals(listOf(serial), results.map { it.serial })
+                    val outcome = results[0].outcome
+                    assertTrue(outcome is PushTokenUpdateOutcome.Failed, outcome.toString())
+                    assertTrue("fcm-kotlin-3" !in outcome.toString(), "the reason does not repeat the token")
+                    assertEquals("fcm-kotlin-2", peer.token(serial)["firebase_token"])
                 }
             }
         }

@@ -28,7 +28,20 @@ interface BackupService {
 fun interface PushInbox {
     /** Delivers one push message's data; returns the new request's id, or `null` if it was dropped. */
     fun deliver(data: Map<String, String>): String?
+
+    /**
+     * The push service (FCM `onNewToken`) gave the app a new token: tell the sign-in servers, so
+     * they push to it. The default (an inbox that cannot register tokens) tells no one.
+     */
+    fun pushServiceTokenChanged(token: String): PushTokenRegistration = PushTokenRegistration(0, 0, emptyList())
 }
+
+/**
+ * What telling the servers a new push-service token did: how many tokens' servers now hold it,
+ * how many were skipped (enrolled poll-only: their server never pushes), and the serials whose
+ * server could not be told (network, refused; they keep the old token until the next change).
+ */
+data class PushTokenRegistration(val updated: Int, val skippedPollOnly: Int, val failed: List<String>)
 
 /** The clock offset the core measured against the sign-in server. */
 interface TimeService {

@@ -29,9 +29,12 @@ class PushApprovalSource(private val push: PushApprovals, private val poll: Bool
     /**
      * Enrolls the push token of an `otpauth://pipush/…` link (from the privacyIDEA enrollment QR);
      * returns its serial. Problems: INVALID_URI (not a usable link; nothing is sent), UNKNOWN (already
-     * enrolled), NETWORK (the server refused or could not be reached), LOCKED.
+     * enrolled), NETWORK (the server refused or could not be reached), LOCKED. With
+     * [pushServiceToken] (the app's FCM token) the server can push requests, unless its link says
+     * it only polls.
      */
-    fun enroll(uri: String): String = core { push.enroll(uri.trim()) }.serial
+    fun enroll(uri: String, pushServiceToken: String? = null): String =
+        core { push.enrollWithPushToken(uri.trim(), pushServiceToken?.trim()) }.serial
 
     override fun pending(nowSeconds: Long): List<ApprovalRequest> {
         if (poll) {

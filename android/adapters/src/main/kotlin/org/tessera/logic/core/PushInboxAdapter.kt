@@ -1,9 +1,11 @@
 package org.tessera.logic.core
 
 import org.tessera.core.PushApprovals
+import org.tessera.core.PushTokenUpdateOutcome
 import org.tessera.core.TesseraException
 import org.tessera.logic.ProblemException
 import org.tessera.logic.PushInbox
+import org.tessera.logic.PushTokenRegistration
 
 /**
  * Hands FCM data messages to the core's [PushApprovals.receivePayload], which checks the server's
@@ -14,6 +16,11 @@ import org.tessera.logic.PushInbox
  * push history), the request was already stored (FCM and a poll both brought it), or the message
  * is too large to be a challenge. Other failures throw [ProblemException] (LOCKED: the vault is closed, so the
  * request is picked up by the next poll instead).
+ *
+ * [pushServiceTokenChanged] hands a new FCM token to the core's
+ * [PushApprovals.updatePushServiceToken], which signs it for each token's server. Problems:
+ * UNKNOWN (an unusable token: empty, over 1024 bytes, spaces), LOCKED; a server that could not
+ * be told is listed in [PushTokenRegistration.failed], not thrown. Network calls: run it off the main thread.
  */
 class PushInboxAdapter(private val push: PushApprovals) : PushInbox {
     override fun deliver(data: Map<String, String>): String? {
@@ -26,5 +33,14 @@ class PushInboxAdapter(private val push: PushApprovals) : PushInbox {
         } catch (e: TesseraException) {
             throw ProblemException(e.toProblem(), e)
         }
+    }
+
+    override fun pushServiceTokenChanged(token: String): PushTokenRegistration {
+        val results = core { push.updatePushServiceToken(token.trim()) }
+        return PushTokenRegistration(
+            updated = results.count { it.outcome is PushTokenUpdateOutcome.Updated },
+            skippedPollOnly = results.count { it.outcome is PushTokenUpdateOutcome.SkippedPollOnly },
+            failed = results.filter { it.outcome is PushTokenUpdateOutcome.Failed }.map { it.serial },
+        )
     }
 }

@@ -22,8 +22,10 @@ import org.tessera.logic.ProblemException
  * When the vault is locked the payload cannot be stored; the request is then picked up by polling
  * once the user opens the app (privacyIDEA keeps it for its lifetime).
  *
- * Today the core enrolls tokens poll-only (it registers no FCM token with the server), so servers
- * do not push to this service yet; it is ready for when enrollment passes the FCM token.
+ * [onNewToken] hands a new FCM token to the core, which tells the server of every token not
+ * enrolled poll-only (a signed privacyIDEA `new_fb_token` update). When the vault is locked, or a
+ * server could not be reached, the change is remembered (not the token) so the app can ask
+ * FirebaseMessaging for the current token and retry after unlocking.
  */
 class TesseraMessagingService : FirebaseMessagingService() {
     override fun onMessageReceived(message: RemoteMessage) {
@@ -39,9 +41,15 @@ class TesseraMessagingService : FirebaseMessagingService() {
     }
 
     override fun onNewToken(token: String) {
-        // Only remembered as changed: the core does not register FCM tokens with the server yet
-        // (poll-only enrollment). Never logged: a token lets anyone push to this phone.
-        getSharedPreferences("push", MODE_PRIVATE).edit().putBoolean("token_changed", true).apply()
+        // Called on a background thread. Never logged: with the server's key a token lets anyone
+        // push to this phone.
+        val push = (application as TesseraApplication).services?.push
+        val told = try {
+            push?.pushServiceTokenChanged(token)?.failed?.isEmpty() ?: false
+        } catch (_: ProblemException) {
+            false
+        }
+        getSharedPreferences("push", MODE_PRIVATE).edit().putBoolean("token_changed", !told).apply()
     }
 
     private fun notifyRequest() {
