@@ -276,6 +276,12 @@ pub struct PushTokenInfo {
     pub url: String,
     /// When it was enrolled, Unix seconds.
     pub enrolled_at: u64,
+    /// Enrolled poll-only: the server never pushes, the app polls for its requests.
+    #[uniffi(default = false)]
+    pub poll_only: bool,
+    /// Whether the server knows this device's push-service (FCM/APNs) token.
+    #[uniffi(default = false)]
+    pub push_service_token_set: bool,
 }
 
 impl From<&PushToken> for PushTokenInfo {
@@ -286,6 +292,8 @@ impl From<&PushToken> for PushTokenInfo {
             issuer: t.issuer.clone(),
             url: t.url.clone(),
             enrolled_at: t.enrolled_at,
+            poll_only: t.poll_only,
+            push_service_token_set: t.push_service_token.is_some(),
         }
     }
 }

@@ -271,6 +271,12 @@ final class PushPeerTests: XCTestCase {
         let pushing = link.replacingOccurrences(of: "poll_only=True", with: "poll_only=False")
         XCTAssertNotEqual(pushing, link, "the peer's link carries poll_only=True")
         XCTAssertEqual(try push.enrollWithPushToken(uri: pushing, pushServiceToken: "apns-00ab10ff").serial, serial)
+        let info = try XCTUnwrap(push.tokens().first { $0.serial == serial })
+        XCTAssertFalse(info.pollOnly)
+        XCTAssertTrue(info.pushServiceTokenSet)
+        let daveInfo = try XCTUnwrap(dave.push.tokens().first { $0.serial == dave.serial })
+        XCTAssertTrue(daveInfo.pollOnly)
+        XCTAssertFalse(daveInfo.pushServiceTokenSet)
         XCTAssertEqual(try peer.firebaseToken(serial), "apns-00ab10ff")
         XCTAssertEqual(try push.updatePushServiceToken(token: "apns-ffee0011"),
                        [PushTokenUpdate(serial: serial, outcome: .updated)])

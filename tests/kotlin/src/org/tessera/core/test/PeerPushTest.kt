@@ -4,6 +4,7 @@ import java.net.HttpURLConnection
 import java.net.URI
 import java.net.URLEncoder
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -124,6 +125,9 @@ class PeerPushTest {
                     assertTrue(pushing != link, "the peer's link carries poll_only=True")
                     assertEquals(serial, PushApprovalSource(push).enroll(pushing, "fcm-kotlin-1:APA91b"))
                     assertEquals("fcm-kotlin-1:APA91b", peer.token(serial)["firebase_token"])
+                    val info = push.tokens().single { it.serial == serial }
+                    assertFalse(info.pollOnly)
+                    assertTrue(info.pushServiceTokenSet)
 
                     // FirebaseMessagingService.onNewToken → the inbox adapter → the core → the server.
                     val inbox = PushInboxAdapter(push)

@@ -110,6 +110,8 @@ class PushFlowTest {
             assertEquals(serial, token.serial)
             assertEquals("privacyIDEA", token.issuer)
             assertEquals(listOf(serial), push.tokens().map { it.serial })
+            assertTrue(push.tokens().single().pollOnly, "the link says poll_only=True")
+            assertFalse(push.tokens().single().pushServiceTokenSet)
             assertThrows(TesseraException.InvalidInput::class.java) { push.enroll(enrollUri) }
 
             val first = push.receivePayload(server.payload(serial, "NONCEONE", url))
