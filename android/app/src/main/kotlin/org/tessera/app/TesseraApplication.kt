@@ -10,8 +10,12 @@ import androidx.lifecycle.LifecycleOwner
 import androidx.lifecycle.ProcessLifecycleOwner
 import org.tessera.app.core.CoreServices
 import org.tessera.app.core.Services
+import org.tessera.app.push.PreferencesTokenFlag
+import org.tessera.app.push.PushServiceTokens
 import org.tessera.app.security.KeystoreKeyProtector
 import org.tessera.logic.LockPolicy
+import org.tessera.logic.PushTokenSync
+import kotlin.concurrent.thread
 
 /**
  * Holds what lives as long as the process: settings, the lock policy and — once unlocked — the
@@ -23,6 +27,13 @@ class TesseraApplication : Application() {
     lateinit var lock: LockPolicy
         private set
 
+    /**
+     * Keeps the sign-in servers told of the push-service token: FCM's in the `fcm` build, none in
+     * `foss`. Used by enrollments, by the FCM service's `onNewToken`, and once after each unlock.
+     */
+    lateinit var pushTokens: PushTokenSync
+        private set
+
     /** The open vault's services; `null` while locked. */
     @Volatile
     var services: Services? = null
@@ -32,6 +43,7 @@ class TesseraApplication : Application() {
         super.onCreate()
         settings = Settings(this)
         lock = LockPolicy(settings.biometricLock, settings.autoLock)
+        pushTokens = PushTokenSync(PushServiceTokens.source(), PreferencesTokenFlag(this))
         ProcessLifecycleOwner.get().lifecycle.addObserver(object : DefaultLifecycleObserver {
             override fun onStop(owner: LifecycleOwner) = lock.backgrounded(SystemClock.elapsedRealtime())
             override fun onStart(owner: LifecycleOwner) {
@@ -51,9 +63,10 @@ class TesseraApplication : Application() {
     fun openVault(): Services {
         services?.let { return it }
         val protector = KeystoreKeyProtector(requireAuth = settings.biometricLock)
-        return CoreServices.open(this, protector).also {
+        return CoreServices.open(this, protector, pushTokens::enrollmentToken).also {
             services = it
             lock.unlocked()
+            syncPushToken(it)
         }
     }
 
@@ -65,9 +78,25 @@ class TesseraApplication : Application() {
     fun recoverVault(recoveryKey: String): Services {
         closeVault()
         val protector = KeystoreKeyProtector(requireAuth = settings.biometricLock)
-        return CoreServices.recover(this, protector.replacingKey(), recoveryKey).also {
+        return CoreServices.recover(this, protector.replacingKey(), recoveryKey, pushTokens::enrollmentToken).also {
             services = it
             lock.unlocked()
+            syncPushToken(it)
+        }
+    }
+
+    /**
+     * Sends a push-service token change remembered while the vault was locked (or refused by a
+     * server), on a background thread so the codes show at once. It waits for FCM and the servers;
+     * if the vault is locked again meanwhile, the change stays pending for the next unlock.
+     */
+    private fun syncPushToken(opened: Services) {
+        thread(name = "push-token-sync", isDaemon = true) {
+            try {
+                pushTokens.afterUnlock(opened.push)
+            } catch (_: Exception) {
+                // The vault closed under it: the flag is still set, the next unlock retries.
+            }
         }
     }
 

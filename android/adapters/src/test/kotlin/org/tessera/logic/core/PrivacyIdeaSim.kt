@@ -59,12 +59,14 @@ class PrivacyIdeaSim(
     val credential: String = "ONETIME42",
     /** The server's URL for answers and polls. */
     val url: String = "https://pi.example.com/ttype/push",
+    /** Whether the enrollment link asks for a push-service token (privacyIDEA with a Firebase gateway). */
+    val pushing: Boolean = false,
 ) : HttpTransport {
     /** The token serial of [enrollUri]. */
     val serial = "PIPU0001ABCD"
     /** The enrollment QR code's link (poll-only, as without Firebase). */
     val enrollUri = "otpauth://pipush/alice?url=${java.net.URLEncoder.encode(url, "UTF-8")}&ttl=10&issuer=NHS%20IdP" +
-        "&enrollment_credential=$credential&v=1&serial=$serial&sslverify=1&poll_only=True"
+        "&enrollment_credential=$credential&v=1&serial=$serial&sslverify=1" + (if (pushing) "" else "&poll_only=True")
 
     private val keys = KeyPairGenerator.getInstance("RSA").apply { initialize(2048) }.generateKeyPair()
     private var devicePublicKey: PublicKey? = null
@@ -74,6 +76,12 @@ class PrivacyIdeaSim(
 
     /** What the server saw, for assertions: "approved:NONCE", "declined:NONCE", "wrong:NONCE". */
     val outcomes = mutableListOf<String>()
+
+    /** The push-service tokens the server was given: the rollout's `fbtoken`, then each verified `new_fb_token`. */
+    val pushServiceTokens = mutableListOf<String>()
+
+    /** Push-service token updates are refused (a server that is down for them). */
+    @Volatile var refuseTokenUpdates = false
 
     /** Answers are refused (like a server that already closed the challenge). */
     @Volatile var refuseAnswers = false
@@ -122,6 +130,7 @@ class PrivacyIdeaSim(
             if (p["enrollment_credential"] != credential) {
                 return HttpResponse(400u.toUShort(), """{"result":{"status":false,"error":{"code":905,"message":"bad credential"}}}""".toByteArray(), null)
             }
+            pushServiceTokens += p["fbtoken"] ?: "(none)"
             devicePublicKey = KeyFactory.getInstance("RSA").generatePublic(X509EncodedKeySpec(Base64.getDecoder().decode(p["pubkey"])))
             val pkcs1 = keys.public.encoded.let { it.copyOfRange(24, it.size) } // SPKI minus its fixed 2048-bit header
             return reply("true", """{"rollout_state":"enrolled","public_key":"${Base64.getEncoder().encodeToString(pkcs1)}"}""")
@@ -129,6 +138,12 @@ class PrivacyIdeaSim(
         if (request.method == "GET") {
             check(verified("${p["serial"]}|${p["timestamp"]}", p["signature"])) { "bad poll signature" }
             return reply(open.values.joinToString(",", "[", "]") { json(it.first) })
+        }
+        p["new_fb_token"]?.let { token ->
+            if (refuseTokenUpdates) return HttpResponse(503u.toUShort(), "unavailable".toByteArray(), null)
+            if (!verified("$token|${p["serial"]}|${p["timestamp"]}", p["signature"])) return reply("false")
+            pushServiceTokens += token
+            return reply("true")
         }
         val nonce = p["nonce"] ?: return reply("false")
         val (_, correct) = open[nonce] ?: return reply("false")

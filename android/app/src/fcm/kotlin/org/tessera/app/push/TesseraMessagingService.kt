@@ -22,10 +22,11 @@ import org.tessera.logic.ProblemException
  * When the vault is locked the payload cannot be stored; the request is then picked up by polling
  * once the user opens the app (privacyIDEA keeps it for its lifetime).
  *
- * [onNewToken] hands a new FCM token to the core, which tells the server of every token not
- * enrolled poll-only (a signed privacyIDEA `new_fb_token` update). When the vault is locked, or a
- * server could not be reached, the change is remembered (not the token) so the app can ask
- * FirebaseMessaging for the current token and retry after unlocking.
+ * [onNewToken] hands a new FCM token to the core through [org.tessera.logic.PushTokenSync], which
+ * tells the server of every token not enrolled poll-only (a signed privacyIDEA `new_fb_token`
+ * update). When the vault is locked, or a server could not be reached, the change is remembered
+ * (not the token) and the app asks FirebaseMessaging for the current token and retries after the
+ * next unlock.
  */
 class TesseraMessagingService : FirebaseMessagingService() {
     override fun onMessageReceived(message: RemoteMessage) {
@@ -42,14 +43,15 @@ class TesseraMessagingService : FirebaseMessagingService() {
 
     override fun onNewToken(token: String) {
         // Called on a background thread. Never logged: with the server's key a token lets anyone
-        // push to this phone.
-        val push = (application as TesseraApplication).services?.push
-        val told = try {
-            push?.pushServiceTokenChanged(token)?.failed?.isEmpty() ?: false
-        } catch (_: ProblemException) {
-            false
+        // push to this phone. PushTokenSync sends it now when the vault is open; otherwise (or when
+        // a server was not told) it remembers the change, not the token, and the next unlock
+        // (TesseraApplication) sends FirebaseMessaging's current token.
+        val app = application as TesseraApplication
+        try {
+            app.pushTokens.tokenChanged(token, app.services?.push)
+        } catch (_: Exception) {
+            // The vault closed under it: the change is already remembered for the next unlock.
         }
-        getSharedPreferences("push", MODE_PRIVATE).edit().putBoolean("token_changed", !told).apply()
     }
 
     private fun notifyRequest() {

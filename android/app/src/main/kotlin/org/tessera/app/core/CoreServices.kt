@@ -43,27 +43,28 @@ object CoreServices {
      * Opens (or, on first run, creates) the vault and wires the adapters over it. The Keystore key
      * must be usable (authenticate first). Throws [org.tessera.logic.ProblemException]:
      * KEY_UNAVAILABLE (not authenticated, or the key was invalidated: restore a backup),
-     * CORRUPTED (damaged file).
+     * CORRUPTED (damaged file). [enrollmentToken] gives push enrollments the push-service token
+     * (e.g. [org.tessera.logic.PushTokenSync.enrollmentToken]; `null`: the server lets the app poll).
      */
-    fun open(context: Context, protector: KeystoreKeyProtector): Services {
+    fun open(context: Context, protector: KeystoreKeyProtector, enrollmentToken: () -> String? = { null }): Services {
         installLogger(AndroidLogger, LogLevel.INFO)
-        return assemble(VaultFile.openOrCreate(vaultPath(context), protector))
+        return assemble(VaultFile.openOrCreate(vaultPath(context), protector), enrollmentToken)
     }
 
     /**
      * Opens the vault with its [recoveryKey] after the Keystore key was lost, seals it to a fresh
      * Keystore key ([newKey], e.g. [KeystoreKeyProtector.replacingKey]) and wires the adapters.
      * Throws [org.tessera.logic.ProblemException]: WRONG_PASSWORD (wrong recovery key),
-     * KEY_UNAVAILABLE (the new key refused: authenticate first).
+     * KEY_UNAVAILABLE (the new key refused: authenticate first). [enrollmentToken] as for [open].
      */
-    fun recover(context: Context, newKey: KeyWrapper, recoveryKey: String): Services {
+    fun recover(context: Context, newKey: KeyWrapper, recoveryKey: String, enrollmentToken: () -> String? = { null }): Services {
         installLogger(AndroidLogger, LogLevel.INFO)
-        return assemble(VaultFile.recover(vaultPath(context), recoveryKey, newKey))
+        return assemble(VaultFile.recover(vaultPath(context), recoveryKey, newKey), enrollmentToken)
     }
 
     private fun vaultPath(context: Context): String = File(context.noBackupFilesDir, VAULT_FILE).path
 
-    private fun assemble(opened: OpenedVault): Services {
+    private fun assemble(opened: OpenedVault, enrollmentToken: () -> String?): Services {
         val vault = opened.vault
         val clock = Clock.system()
         // Android's own TLS and trust store (device-managed CAs work), not the core's fixed roots.
@@ -84,7 +85,8 @@ object CoreServices {
                 clock = ServerClock(clock, time.correctionEnabled()),
                 recoveryKeys = opened.recoveryKeys,
                 recoveryKeyIssuedAtStart = opened.recoveryKey,
-                enroll = approvals::enroll,
+                // Fetched per enrollment (off the main thread): a pushing server is told where to push.
+                enroll = { uri -> approvals.enroll(uri, enrollmentToken()) },
                 onClose = {
                     push.close()
                     vault.shutdown() // closes the file and forgets the key even if a screen still holds it

@@ -47,7 +47,8 @@ class Services(
 
     /**
      * Enrolls the push token of an `otpauth://pipush/…` link (privacyIDEA's enrollment QR code) and
-     * returns its serial; network work, call it off the main thread. Throws
+     * returns its serial, giving the server the push-service token when there is one (so it can
+     * push); network work, call it off the main thread. Throws
      * [org.tessera.logic.ProblemException] (INVALID_URI, NETWORK, LOCKED).
      */
     fun enrollPush(uri: String): String = enroll(uri)
