@@ -15,13 +15,12 @@
 //! iteration; `all_codes_10k` sets a throughput of 10,000 elements so it also shows codes/s.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 #[path = "support/cpu_time.rs"]
 mod cpu_time;
-use cpu_time::ThreadCpuTime;
+use cpu_time::{ThreadCpuTime, config};
 use hmac::{Hmac, KeyInit, Mac};
 use ring::hmac as ring_hmac;
 use tessera_core::account::{Account, Algorithm, OtpKind, OtpParams, Secret};
@@ -101,14 +100,6 @@ impl RawKey {
             RawKey::Sha512(k) => k.clone().chain_update(msg).finalize().into_bytes()[63],
         }
     }
-}
-
-fn config() -> Criterion<ThreadCpuTime> {
-    Criterion::default()
-        .with_measurement(ThreadCpuTime)
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
 }
 
 fn one_code(c: &mut Criterion<ThreadCpuTime>) {

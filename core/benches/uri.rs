@@ -8,13 +8,12 @@
 //! of 10,000 elements, so criterion shows URIs/s next to the time per 10,000.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 #[path = "support/cpu_time.rs"]
 mod cpu_time;
-use cpu_time::ThreadCpuTime;
+use cpu_time::{ThreadCpuTime, config};
 use tessera_core::uri;
 
 const URIS: usize = 10_000;
@@ -47,14 +46,6 @@ fn uris() -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn config() -> Criterion<ThreadCpuTime> {
-    Criterion::default()
-        .with_measurement(ThreadCpuTime)
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
 }
 
 fn parse(c: &mut Criterion<ThreadCpuTime>) {

@@ -46,3 +46,13 @@ impl Measurement for ThreadCpuTime {
         WallTime.formatter()
     }
 }
+
+/// The criterion settings the CPU-time benches share: thread CPU time, 20 samples, 1 s warm-up,
+/// 4 s of measurement.
+pub fn config() -> criterion::Criterion<ThreadCpuTime> {
+    criterion::Criterion::default()
+        .with_measurement(ThreadCpuTime)
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+}

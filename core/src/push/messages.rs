@@ -385,27 +385,7 @@ mod tests {
     #[test]
     fn answers_are_signed_as_privacyidea_checks_them() {
         let dev = test_keys::device();
-        let (_, _) = test_keys::server();
-        let pubkey = {
-            use rsa::pkcs1::EncodeRsaPublicKey;
-            let private = <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(
-                dev.pkcs8_der(),
-            )
-            .unwrap();
-            ServerKey::from_pkcs1_der(
-                rsa::RsaPublicKey::from(&private)
-                    .to_pkcs1_der()
-                    .unwrap()
-                    .as_bytes(),
-            )
-            .unwrap()
-        };
-        let get = |r: &HttpRequest, k: &str| {
-            r.params
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-        };
+        let pubkey = device_public();
         let cases = [
             (Answer::Accept(None), "N|S"),
             (Answer::Accept(Some("61".into())), "N|S|61"),
@@ -423,16 +403,19 @@ mod tests {
             let r = answer_request("http://h/ttype/push", false, "S", "N", dev, &answer).unwrap();
             assert_eq!(r.method, Method::Post);
             assert!(
-                pubkey.verify_b32(signed, &get(&r, "signature").unwrap()),
+                pubkey.verify_b32(signed, &param(&r, "signature").unwrap()),
                 "{signed}"
             );
-            assert!(!format!("{r:?}").contains(&get(&r, "signature").unwrap()));
+            assert!(!format!("{r:?}").contains(&param(&r, "signature").unwrap()));
         }
         let r = poll_request("http://h/ttype/push", true, "S", dev, 784_111_777).unwrap();
-        assert_eq!(get(&r, "timestamp").unwrap(), "1994-11-06T08:49:37.000000Z");
+        assert_eq!(
+            param(&r, "timestamp").unwrap(),
+            "1994-11-06T08:49:37.000000Z"
+        );
         assert!(pubkey.verify_b32(
             "S|1994-11-06T08:49:37.000000Z",
-            &get(&r, "signature").unwrap()
+            &param(&r, "signature").unwrap()
         ));
         assert!(r.verify_tls);
     }
