@@ -369,30 +369,31 @@ struct VaultRecords {
     vault: Arc<Vault>,
 }
 
-fn store_error(e: TesseraError) -> PushError {
-    PushError::Store(e.to_string())
+impl VaultRecords {
+    /// Runs one of core's `PushStore` operations on the vault (its `impl PushStore for Vault`)
+    /// under the vault's lock; a locked or shut vault is a store error.
+    fn on_vault<R>(
+        &self,
+        op: impl FnOnce(&mut tessera_core::vault::Vault) -> Result<R, PushError>,
+    ) -> Result<R, PushError> {
+        self.vault
+            .with(|v| Ok(op(v)))
+            .map_err(|e| PushError::Store(e.to_string()))?
+    }
 }
 
 impl PushStore for VaultRecords {
     fn put(&mut self, namespace: &str, key: &str, value: &[u8]) -> Result<(), PushError> {
-        self.vault
-            .with(|v| v.put_blob(namespace, key, value))
-            .map_err(store_error)
+        self.on_vault(|v| PushStore::put(v, namespace, key, value))
     }
     fn get(&self, namespace: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, PushError> {
-        self.vault
-            .with(|v| v.get_blob(namespace, key))
-            .map_err(store_error)
+        self.on_vault(|v| PushStore::get(v, namespace, key))
     }
     fn list(&self, namespace: &str) -> Result<Vec<String>, PushError> {
-        self.vault
-            .with(|v| v.list_blobs(namespace))
-            .map_err(store_error)
+        self.on_vault(|v| PushStore::list(v, namespace))
     }
     fn delete(&mut self, namespace: &str, key: &str) -> Result<(), PushError> {
-        self.vault
-            .with(|v| v.delete_blob(namespace, key).map(|_| ()))
-            .map_err(store_error)
+        self.on_vault(|v| PushStore::delete(v, namespace, key))
     }
 }
 
