@@ -2,10 +2,9 @@
 //! each password slot so they can be raised later without breaking old vaults.
 
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
 use super::error::{Result, VaultError};
-use super::seal::{KEY_LEN, SymmetricKey};
+use super::seal::SymmetricKey;
 
 /// Upper bound accepted for the memory cost read from a file (1 GiB): a crafted vault must not make
 /// Tessera allocate without limit.
@@ -102,17 +101,14 @@ impl KdfParams {
     /// Derives a key-encryption key from `password` and `salt`.
     pub fn derive(&self, password: &[u8], salt: &[u8]) -> Result<SymmetricKey> {
         self.validate()?;
-        let params = argon2::Params::new(
+        let out = crate::import::crypto::argon2id(
+            password,
+            salt,
             self.memory_kib,
             self.iterations,
             self.parallelism,
-            Some(KEY_LEN),
         )
-        .map_err(|e| VaultError::Kdf(e.to_string()))?;
-        let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
-        let mut out = Zeroizing::new([0u8; KEY_LEN]);
-        a.hash_password_into(password, salt, &mut out[..])
-            .map_err(|e| VaultError::Kdf(e.to_string()))?;
+        .map_err(|e| VaultError::Kdf(format!("{e:?}")))?;
         SymmetricKey::from_slice(&out[..]).ok_or_else(|| VaultError::Kdf("output length".into()))
     }
 }

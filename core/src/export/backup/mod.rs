@@ -84,12 +84,15 @@ impl KdfParams {
 
     /// Derives the 32-byte key from `password` and `salt`.
     fn derive(&self, password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, BackupError> {
-        let params = self.check().map_err(BackupError::KdfParams)?;
-        let mut key = Zeroizing::new([0u8; 32]);
-        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-            .hash_password_into(password.as_bytes(), salt, &mut *key)
-            .map_err(|_| BackupError::Malformed("the key derivation failed".into()))?;
-        Ok(key)
+        self.check().map_err(BackupError::KdfParams)?;
+        crate::import::crypto::argon2id(
+            password.as_bytes(),
+            salt,
+            self.m_cost_kib,
+            self.t_cost,
+            self.p_cost,
+        )
+        .map_err(|_| BackupError::Malformed("the key derivation failed".into()))
     }
 }
 
